@@ -1,0 +1,124 @@
+//! The per-exchange rules, one module each. Each module holds its [`RuleMeta`] (whose `doc` is
+//! `docs/OVSnnn.md`, also the module's rustdoc) and a `check` function that returns early and
+//! cheaply when the exchange cannot concern it.
+
+pub mod ovs101_undeclared_property;
+pub mod ovs102_undeclared_body;
+pub mod ovs103_undeclared_status;
+pub mod ovs104_undeclared_content_type;
+pub mod ovs105_write_only_returned;
+pub mod walk;
+
+use crate::Observation;
+use overshare_contract::{Contract, MediaType, Operation, ResponseSpec, SchemaId};
+use overshare_exchange::{Exchange, Response, media_type_of};
+use overshare_finding::{Evidence, OperationRef, RuleMeta};
+
+/// Every rule, in id order.
+pub static ALL: &[&RuleMeta] = &[
+    &ovs101_undeclared_property::META,
+    &ovs102_undeclared_body::META,
+    &ovs103_undeclared_status::META,
+    &ovs104_undeclared_content_type::META,
+    &ovs105_write_only_returned::META,
+];
+
+/// What a rule may look at for one exchange.
+pub struct Context<'a> {
+    pub contract: &'a Contract,
+    pub operation: &'a Operation,
+    pub exchange: &'a Exchange,
+    pub response: &'a Response,
+}
+
+impl Context<'_> {
+    pub fn operation_ref(&self) -> OperationRef {
+        OperationRef {
+            method: self.operation.method.clone(),
+            path: self.operation.path.clone(),
+            operation_id: self.operation.operation_id.clone(),
+        }
+    }
+
+    /// Evidence common to every rule: status, content type, reproduce command.
+    pub fn evidence(&self, value: Option<String>) -> Evidence {
+        Evidence {
+            status: Some(self.response.status),
+            value,
+            content_type: self.response.header("content-type").map(str::to_string),
+            reproduce: self.exchange.reproduce.clone(),
+        }
+    }
+
+    /// The declared response for the status, if any.
+    pub fn declared_response(&self) -> Option<&ResponseSpec> {
+        self.operation.response_for(self.response.status)
+    }
+
+    /// The response body is empty (or only whitespace).
+    pub fn body_is_empty(&self) -> bool {
+        self.response.body.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// The declared media type that covers the response's, if any.
+    pub fn matching_media_type<'s>(&self, declared: &'s ResponseSpec) -> Option<&'s MediaType> {
+        let actual = self.response.media_type()?;
+        declared
+            .content
+            .iter()
+            .find(|m| media_type_matches(&m.media_type, &actual))
+    }
+
+    /// The schema the JSON body must follow: the matching media type's, else the first JSON
+    /// media type's (a wrong content type is its own finding; the body is still checked).
+    pub fn response_schema(&self) -> Option<SchemaId> {
+        let declared = self.declared_response()?;
+        self.matching_media_type(declared)
+            .or_else(|| {
+                declared
+                    .content
+                    .iter()
+                    .find(|m| overshare_exchange::is_json_media_type(&media_type_of(&m.media_type)))
+            })
+            .and_then(|m| m.schema)
+    }
+}
+
+/// `application/*` covers `application/json`; `*/*` covers everything; parameters are ignored.
+pub fn media_type_matches(declared: &str, actual: &str) -> bool {
+    let declared = media_type_of(declared);
+    let actual = media_type_of(actual);
+    if declared == actual || declared == "*/*" {
+        return true;
+    }
+    match (declared.split_once('/'), actual.split_once('/')) {
+        (Some((dt, "*")), Some((at, _))) => dt == at,
+        _ => false,
+    }
+}
+
+/// Run every rule on one exchange.
+pub fn check_all(ctx: &Context<'_>, out: &mut Vec<Observation>) {
+    ovs103_undeclared_status::check(ctx, out);
+    ovs102_undeclared_body::check(ctx, out);
+    ovs104_undeclared_content_type::check(ctx, out);
+    if let (Some(json), Some(schema)) = (&ctx.response.json, ctx.response_schema()) {
+        let walked = walk::walk(ctx.contract, schema, json);
+        ovs101_undeclared_property::check(ctx, &walked, out);
+        ovs105_write_only_returned::check(ctx, &walked, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::media_type_matches;
+
+    #[test]
+    fn wildcards_and_parameters() {
+        assert!(media_type_matches("application/json", "application/json; charset=utf-8"));
+        assert!(media_type_matches("application/*", "application/json"));
+        assert!(media_type_matches("*/*", "text/html"));
+        assert!(!media_type_matches("application/json", "text/html"));
+        assert!(!media_type_matches("text/*", "application/json"));
+    }
+}

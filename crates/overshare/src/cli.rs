@@ -1,0 +1,218 @@
+//! Command-line surface. Every flag has help text with an example; DESIGN.md's table of
+//! subcommands is the contract this mirrors.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use overshare_finding::Severity;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  overshare demo
+  overshare scan --spec openapi.yaml --url https://api.internal:8443 \\
+      --ca ca.pem --identity partner-a=a.pem,a.key --identity partner-b=b.p12
+  overshare explain OVS101
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage, config or spec error, 3 target unreachable or TLS failed for every identity.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "overshare",
+    version,
+    about = "Find, explain and block excessive data exposure in HTTP/JSON APIs behind mutual TLS",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a live API against its OpenAPI spec, as one or more client-certificate identities.
+    #[command(after_help = SCAN_HELP)]
+    Scan(ScanArgs),
+    /// Start the embedded vulnerable mTLS API, scan it with two identities, print the report.
+    #[command(after_help = "Example:\n  overshare demo --format json --output demo-report.json")]
+    Demo(DemoArgs),
+    /// List every rule overshare can report.
+    Rules,
+    /// Print a rule's documentation: what it finds, why it matters, an example, the fix.
+    #[command(after_help = "Examples:\n  overshare explain OVS101\n  overshare explain undeclared-property")]
+    Explain {
+        /// Rule id (`OVS101`) or name (`undeclared-property`).
+        rule: String,
+    },
+}
+
+const SCAN_HELP: &str = "\
+Examples:
+  # two partners' certificates, the server's private CA, a spec file
+  overshare scan --spec openapi.yaml --url https://127.0.0.1:8443 --ca ca.pem \\
+      --identity partner-a=certs/a.pem,certs/a.key --identity partner-b=certs/b.pem,certs/b.key
+
+  # spec served by the API itself (drf-spectacular), JSON report for CI
+  overshare scan --spec https://127.0.0.1:8443/api/schema/ --url https://127.0.0.1:8443 \\
+      --ca ca.pem --identity ci=ci.p12 --format json --output report.json --fail-on high
+
+  # a bearer token on top of a certificate (secrets are redacted in every report)
+  overshare scan --spec openapi.yaml --url https://api.internal --identity svc=svc.pem,svc.key \\
+      --identity-header 'svc=Authorization: Bearer eyJ...'
+
+Encrypted keys and PKCS#12 bundles: the passphrase is read from the environment variable
+OVERSHARE_PASSPHRASE_<NAME> (NAME upper-cased, other characters as `_`), else
+OVERSHARE_PASSPHRASE; never from the command line.";
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// OpenAPI 3.0/3.1 or Swagger 2.0 spec, JSON or YAML: a file, or an http(s) URL fetched
+    /// with the scan's TLS settings and first identity. Example: --spec openapi.yaml
+    #[arg(long, value_name = "FILE|URL")]
+    pub spec: String,
+
+    /// Base URL of the API; the spec's paths are appended (its servers[0] path too, unless this
+    /// URL has a path of its own). Example: --url https://127.0.0.1:8443
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+
+    #[command(flatten)]
+    pub identities: IdentityArgs,
+
+    /// Value for a path, query or header parameter, used before any value from the spec or
+    /// from earlier responses (repeatable). Example: --param id=42
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IdentityArgs {
+    /// A client identity (repeatable; the first is the primary). CERT,KEY as PEM files
+    /// (PKCS#8, PKCS#1 RSA or SEC1 EC keys; encrypted PKCS#8 too), or one .p12/.pfx bundle,
+    /// or one PEM file holding both. Example: --identity partner-a=a.pem,a.key
+    #[arg(long = "identity", value_name = "NAME=CERT,KEY|NAME=BUNDLE")]
+    pub identities: Vec<String>,
+
+    /// A header sent with every request of identity NAME (repeatable); creates a header-only
+    /// identity when NAME has no certificate. Example: --identity-header 'svc=X-Api-Key: abc'
+    #[arg(long = "identity-header", value_name = "NAME=HEADER: VALUE")]
+    pub identity_headers: Vec<String>,
+
+    /// PEM file with the CA certificate(s) that issued the server's certificate; without it the
+    /// system's trust store is used. Example: --ca ca.pem
+    #[arg(long, value_name = "PEM")]
+    pub ca: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Requests in flight at once, across identities. Example: --concurrency 4
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Maximum requests per second, across identities (0 = unlimited). Example: --rate 10
+    #[arg(long, default_value_t = 0)]
+    pub rate: u32,
+
+    /// Seconds allowed for one request, connect to last byte. Example: --timeout 5
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Seconds allowed for the whole scan; what was found by then is reported. Example: --max-time 120
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_time: u64,
+
+    /// Largest response body read from the wire; the rest is cut off. Example: --max-body 2M
+    #[arg(long, default_value = "10M", value_parser = parse_size)]
+    pub max_body: usize,
+
+    /// Largest body after decompression (gzip, br, deflate). Example: --max-decoded 20M
+    #[arg(long, default_value = "50M", value_parser = parse_size)]
+    pub max_decoded: usize,
+
+    /// Deepest JSON nesting parsed; deeper bodies are reported, not parsed. Example: --max-json-depth 32
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub max_json_depth: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Report format (repeatable, each paired with the --output at the same position; formats
+    /// without one go to standard output). Example: --format text --format json --output r.json
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub formats: Vec<Format>,
+
+    /// File for the format at the same position. Example: --output report.json
+    #[arg(long = "output", value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity. Example: --fail-on high
+    #[arg(long, default_value = "medium", value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// No progress on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable, grouped by operation, coloured on a terminal (NO_COLOR respected).
+    Text,
+    /// The versioned JSON report (schema: crates/report/schema/report.schema.json).
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+/// `1024`, `64K`, `10M`, `1G` (binary multiples).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let (digits, multiplier) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1024),
+        Some((i, 'm' | 'M')) => (&s[..i], 1024 * 1024),
+        Some((i, 'g' | 'G')) => (&s[..i], 1024 * 1024 * 1024),
+        _ => (s, 1),
+    };
+    let value: usize = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size: use bytes or a K, M or G suffix (e.g. 10M)"))?;
+    value
+        .checked_mul(multiplier)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` is out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_accept_suffixes() {
+        assert_eq!(parse_size("10M"), Ok(10 * 1024 * 1024));
+        assert_eq!(parse_size("64k"), Ok(65536));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("ten").unwrap_err().contains("ten"));
+        assert!(parse_size("0").is_err());
+    }
+}

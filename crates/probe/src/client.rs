@@ -1,0 +1,404 @@
+//! The HTTP side: one reqwest client per identity, each with its own rustls configuration,
+//! all sharing one rate limiter, and every response read within [`BodyLimits`].
+//!
+//! Scope rules live here because they must hold for every request: a redirect is followed only
+//! within the target's origin (the client certificate and identity headers must never be handed
+//! to another host), proxies from the environment are ignored (a scanner that quietly sends
+//! client certificates through `HTTPS_PROXY` is a leak), and no request leaves without passing
+//! the origin check.
+
+use crate::body::{BodyLimits, decode, parse_json};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use overshare_exchange::{Exchange, Failure, FailureKind, PlannedOperation, Request, Response};
+use overshare_identity::{ClientCert, TrustAnchors, client_config, diagnose};
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Who sends a request: a client certificate, extra headers (bearer tokens, API keys), or both.
+#[derive(Debug)]
+pub struct ScanIdentity {
+    pub name: String,
+    pub cert: Option<ClientCert>,
+    /// Sent with every request of this identity. Values are secrets: shown redacted only.
+    pub headers: Vec<(String, String)>,
+}
+
+/// How the probe behaves; every limit has a bound.
+#[derive(Debug, Clone)]
+pub struct ProbeSettings {
+    /// The target's base URL (scheme, host, port and optional path prefix).
+    pub base_url: Url,
+    pub limits: BodyLimits,
+    /// Whole request, connect to last body byte.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Requests in flight at once, across identities.
+    pub concurrency: usize,
+    /// Requests per second, across identities; `None` for unlimited.
+    pub rate: Option<NonZeroU32>,
+    pub max_redirects: usize,
+}
+
+impl ProbeSettings {
+    pub fn new(base_url: Url) -> ProbeSettings {
+        ProbeSettings {
+            base_url,
+            limits: BodyLimits::default(),
+            timeout: Duration::from_secs(15),
+            connect_timeout: Duration::from_secs(5),
+            concurrency: 8,
+            rate: None,
+            max_redirects: 5,
+        }
+    }
+}
+
+/// Errors building the probe (before any request).
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error("cannot build the HTTP client for identity `{identity}`: {message}")]
+    Client { identity: String, message: String },
+    #[error("the target URL `{0}` must use http or https")]
+    Scheme(String),
+}
+
+struct Agent {
+    identity: ScanIdentity,
+    client: reqwest::Client,
+}
+
+/// Sends requests for a set of identities, within the settings' limits.
+pub struct Prober {
+    settings: ProbeSettings,
+    agents: Vec<Agent>,
+    anonymous: reqwest::Client,
+    limiter: Option<DefaultDirectRateLimiter>,
+    trust_file: Option<PathBuf>,
+    seq: AtomicUsize,
+}
+
+/// Where a request goes and what it is for.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub operation: PlannedOperation,
+    /// Index into the prober's identities; `None` sends without identity (no cert, no headers).
+    pub identity: Option<usize>,
+    pub method: String,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Prober {
+    pub fn new(
+        settings: ProbeSettings,
+        trust: &TrustAnchors,
+        identities: Vec<ScanIdentity>,
+    ) -> Result<Prober, ProbeError> {
+        if !matches!(settings.base_url.scheme(), "http" | "https") {
+            return Err(ProbeError::Scheme(settings.base_url.to_string()));
+        }
+        let agents = identities
+            .into_iter()
+            .map(|identity| {
+                let client = build_client(&settings, trust, identity.cert.as_ref())
+                    .map_err(|message| ProbeError::Client {
+                        identity: identity.name.clone(),
+                        message,
+                    })?;
+                Ok(Agent { identity, client })
+            })
+            .collect::<Result<Vec<_>, ProbeError>>()?;
+        let anonymous = build_client(&settings, trust, None).map_err(|message| {
+            ProbeError::Client {
+                identity: "(anonymous)".to_string(),
+                message,
+            }
+        })?;
+        let limiter = settings
+            .rate
+            .map(|rate| RateLimiter::direct(Quota::per_second(rate)));
+        Ok(Prober {
+            trust_file: trust.path().map(PathBuf::from),
+            settings,
+            agents,
+            anonymous,
+            limiter,
+            seq: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn settings(&self) -> &ProbeSettings {
+        &self.settings
+    }
+
+    pub fn identities(&self) -> impl Iterator<Item = &ScanIdentity> {
+        self.agents.iter().map(|a| &a.identity)
+    }
+
+    pub fn identity(&self, index: usize) -> &ScanIdentity {
+        &self.agents[index].identity
+    }
+
+    /// Requests sent so far.
+    pub fn requests_sent(&self) -> usize {
+        self.seq.load(Ordering::Relaxed)
+    }
+
+    /// Send one planned request and record the exchange. Never panics, never hangs past the
+    /// timeout; every failure becomes a [`Failure`] that says what went wrong.
+    pub async fn send(&self, planned: Planned) -> Exchange {
+        if let Some(limiter) = &self.limiter {
+            limiter.until_ready().await;
+        }
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        let (client, identity) = match planned.identity {
+            Some(index) => (&self.agents[index].client, Some(&self.agents[index].identity)),
+            None => (&self.anonymous, None),
+        };
+        let mut headers = planned.headers.clone();
+        if let Some(identity) = identity {
+            headers.extend(identity.headers.iter().cloned());
+        }
+        let request = Request {
+            method: planned.method.clone(),
+            url: planned.url.to_string(),
+            headers,
+            body: None,
+        };
+        let reproduce = Some(self.reproduce(&request, identity));
+        let started = Instant::now();
+        let outcome = if same_origin(&self.settings.base_url, &planned.url) {
+            self.execute(client, &request, identity.and_then(|i| i.cert.as_ref()).is_some())
+                .await
+        } else {
+            Err(Failure {
+                kind: FailureKind::OffOrigin,
+                message: format!("{} is outside the target's origin; not sent", planned.url),
+            })
+        };
+        Exchange {
+            seq,
+            identity: identity.map(|i| i.name.clone()),
+            operation: planned.operation,
+            request,
+            outcome,
+            elapsed: started.elapsed(),
+            reproduce,
+        }
+    }
+
+    async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: &Request,
+        presented_cert: bool,
+    ) -> Result<Response, Failure> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| Failure {
+            kind: FailureKind::Other,
+            message: format!("invalid method `{}`", request.method),
+        })?;
+        let mut builder = client
+            .request(method, &request.url)
+            .header("accept", "application/json, */*;q=0.1")
+            .header("accept-encoding", "gzip, deflate, br");
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|err| classify(&err, presented_cert))?;
+        read_response(response, &self.settings.limits).await
+    }
+
+    /// A curl command that reproduces the request without embedding a secret: certificate and
+    /// key by file path, secret headers redacted.
+    fn reproduce(&self, request: &Request, identity: Option<&ScanIdentity>) -> String {
+        let mut parts = vec!["curl -sS".to_string()];
+        if request.method != "GET" {
+            parts.push(format!("-X {}", request.method));
+        }
+        if let Some(ca) = &self.trust_file {
+            parts.push(format!("--cacert {}", shell_quote(&ca.display().to_string())));
+        }
+        if let Some(cert) = identity.and_then(|i| i.cert.as_ref()) {
+            parts.push(cert.curl_args());
+        }
+        for (name, value) in &request.headers {
+            let shown = overshare_finding::redact::redact_header(name, value);
+            parts.push(format!("-H {}", shell_quote(&format!("{name}: {shown}"))));
+        }
+        parts.push(shell_quote(&request.url));
+        parts.join(" ")
+    }
+}
+
+/// Build one client. Redirects stay within the origin of the URL being redirected from (the
+/// probe never sends to another origin to begin with); environment proxies are ignored.
+fn build_client(
+    settings: &ProbeSettings,
+    trust: &TrustAnchors,
+    cert: Option<&ClientCert>,
+) -> Result<reqwest::Client, String> {
+    let max_redirects = settings.max_redirects;
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        let leaves_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| !same_origin(first, attempt.url()));
+        if leaves_origin || attempt.previous().len() > max_redirects {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    });
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(client_config(trust, cert))
+        .redirect(policy)
+        .no_proxy()
+        .timeout(settings.timeout)
+        .connect_timeout(settings.connect_timeout)
+        .user_agent(concat!("overshare/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|err| error_chain(&err))
+}
+
+/// Scheme, host and port equal (RFC 6454 origin).
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+async fn read_response(
+    mut response: reqwest::Response,
+    limits: &BodyLimits,
+) -> Result<Response, Failure> {
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let mut raw = Vec::new();
+    let mut wire_truncated = false;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limits.max_wire_bytes.saturating_sub(raw.len());
+                raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() > room {
+                    wire_truncated = true;
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(err) if err.is_timeout() => {
+                return Err(Failure {
+                    kind: FailureKind::Timeout,
+                    message: "the response body did not arrive within the request timeout".into(),
+                });
+            }
+            Err(err) => {
+                return Err(Failure {
+                    kind: FailureKind::Other,
+                    message: format!("reading the body failed: {}", error_chain(&err)),
+                });
+            }
+        }
+    }
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let decoded = decode(raw, header("content-encoding"), wire_truncated, limits.max_decoded_bytes);
+    let (json, json_error) = parse_json(
+        &decoded.body,
+        header("content-type"),
+        decoded.truncated,
+        limits.max_json_depth,
+    );
+    Ok(Response {
+        status,
+        headers,
+        body: decoded.body,
+        truncated: decoded.truncated,
+        json,
+        json_error: decoded.error.or(json_error),
+    })
+}
+
+/// Turn a transport error into a failure that names the side and the reason.
+fn classify(err: &reqwest::Error, presented_cert: bool) -> Failure {
+    if let Some(diagnosis) = diagnose(err, presented_cert) {
+        return Failure {
+            kind: FailureKind::Tls,
+            message: diagnosis.to_string(),
+        };
+    }
+    let (kind, what) = if err.is_timeout() {
+        (FailureKind::Timeout, "timed out")
+    } else if err.is_connect() {
+        (FailureKind::Connect, "could not connect")
+    } else {
+        (FailureKind::Other, "request failed")
+    };
+    Failure {
+        kind,
+        message: format!("{what}: {}", error_chain(err)),
+    }
+}
+
+/// `a: b: c` from an error and its sources, without repeating a source's text.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(next) = source {
+        let text = next.to_string();
+        if !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+        source = next.source();
+    }
+    parts.join(": ")
+}
+
+/// Single-quote for POSIX shells.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Shared ownership for the runner's concurrent futures.
+pub type SharedProber = Arc<Prober>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let a = Url::parse("https://127.0.0.1:8443/api/").unwrap();
+        assert!(same_origin(&a, &Url::parse("https://127.0.0.1:8443/other").unwrap()));
+        assert!(!same_origin(&a, &Url::parse("https://127.0.0.1:9443/").unwrap()));
+        assert!(!same_origin(&a, &Url::parse("http://127.0.0.1:8443/").unwrap()));
+        assert!(!same_origin(&a, &Url::parse("https://evil.example:8443/").unwrap()));
+        let default_port = Url::parse("https://h/").unwrap();
+        assert!(same_origin(&default_port, &Url::parse("https://h:443/x").unwrap()));
+    }
+
+    #[test]
+    fn shell_quote_quotes_only_when_needed() {
+        assert_eq!(shell_quote("https://h:1/a/"), "https://h:1/a/");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}

@@ -1,0 +1,21 @@
+//! The probe: turns a contract into requests and sends them, over mutual TLS, within limits.
+//!
+//! ```text
+//! Contract ──► plan (which operation, which identity, which parameter values)
+//!          ──► client (one rustls config per identity, origin-scoped, rate- and size-bounded)
+//!          ──► Exchange*
+//! ```
+//!
+//! - [`plan`]: pure planning (safe methods only, parameter values, harvesting ids from lists);
+//! - [`client`]: the HTTP clients and the scope rules every request obeys;
+//! - [`body`]: decompression and JSON parsing with caps, so hostile servers cannot exhaust us;
+//! - [`run`]: preflight and the round-by-round run, cancellable without losing results.
+
+pub mod body;
+pub mod client;
+pub mod plan;
+pub mod run;
+
+pub use body::BodyLimits;
+pub use client::{Planned, ProbeError, ProbeSettings, Prober, ScanIdentity};
+pub use run::{Cancel, IdentityCheck, OperationCoverage, RunOptions, RunResult, preflight, run};

@@ -1,0 +1,283 @@
+//! The planner: which operations to request, for which identity, with which parameter values.
+//!
+//! Pure functions only; the runner ([`crate::run`]) calls them between rounds of requests.
+//!
+//! Values for a path or query parameter come, in order, from:
+//! 1. the user (`--param name=value`),
+//! 2. what this identity saw in the sibling collection (`GET /orders/` feeds `/orders/{id}/`):
+//!    the caller's own objects are the right baseline, and later analyzers compare identities,
+//! 3. the spec (`example`, `examples`, `default`, first `enum` value).
+//!
+//! Only safe methods (GET, HEAD, OPTIONS) are planned: a default scan must never change data.
+
+use indexmap::IndexMap;
+use overshare_contract::{Contract, Operation, ParamLocation, template_params};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Methods a default scan may send.
+pub fn is_safe_method(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS")
+}
+
+/// Why an operation is not planned at all (for every identity).
+pub fn unplanned_reason(operation: &Operation) -> Option<String> {
+    if is_safe_method(&operation.method) {
+        return None;
+    }
+    Some(format!(
+        "{} may change data; a default scan sends only GET, HEAD and OPTIONS (mass-assignment \
+         probing of write operations needs --active)",
+        operation.method
+    ))
+}
+
+/// The collection operation whose items name the last path parameter of `path`:
+/// `/orders/{id}/` → `/orders/`; `/orders/{id}/items/{item}` → `/orders/{id}/items`.
+pub fn sibling_collection<'c>(contract: &'c Contract, path: &str) -> Option<&'c Operation> {
+    let start = path.rfind('{')?;
+    let prefix = &path[..start];
+    let candidates = [prefix.to_string(), prefix.trim_end_matches('/').to_string()];
+    candidates
+        .iter()
+        .filter(|c| !c.is_empty())
+        .find_map(|candidate| contract.operation("GET", candidate))
+}
+
+/// Scalar fields of the objects a collection returned, in order.
+pub type Harvested = Vec<IndexMap<String, String>>;
+
+/// Objects of a collection response: a top-level array, or the array under a conventional
+/// pagination key (DRF `results`, JSON:API `data`, `items`, ...), or a single object.
+pub fn harvest(body: &Value) -> Harvested {
+    let items: Vec<&Value> = match body {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map) => {
+            let list = ["results", "data", "items", "objects", "records", "content", "entries"]
+                .iter()
+                .find_map(|key| map.get(*key).and_then(Value::as_array))
+                .or_else(|| only_array(map));
+            match list {
+                Some(items) => items.iter().collect(),
+                None => vec![body],
+            }
+        }
+        _ => Vec::new(),
+    };
+    items.into_iter().filter_map(scalar_fields).collect()
+}
+
+fn only_array(map: &serde_json::Map<String, Value>) -> Option<&Vec<Value>> {
+    let mut arrays = map.values().filter_map(Value::as_array);
+    let first = arrays.next()?;
+    arrays.next().is_none().then_some(first)
+}
+
+fn scalar_fields(item: &Value) -> Option<IndexMap<String, String>> {
+    let map = item.as_object()?;
+    let fields: IndexMap<String, String> = map
+        .iter()
+        .filter_map(|(k, v)| scalar_text(v).map(|text| (k.clone(), text)))
+        .collect();
+    (!fields.is_empty()).then_some(fields)
+}
+
+/// A JSON scalar as it would appear in a URL.
+pub fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The field of a harvested object that fills a path parameter: the parameter's own name,
+/// then the identifier fields a DRF router uses (`{pk}` and `{id}` → `id`; `{order_id}` → `id`;
+/// `{slug}`, `{uuid}`).
+pub fn value_for(param: &str, object: &IndexMap<String, String>) -> Option<String> {
+    if let Some(v) = object.get(param) {
+        return Some(v.clone());
+    }
+    let lower = param.to_ascii_lowercase();
+    let fallbacks: &[&str] = if lower == "pk" || lower == "id" || lower.ends_with("_id") || lower.ends_with("id") {
+        &["id", "pk", "uuid"]
+    } else if lower.contains("uuid") {
+        &["uuid", "id"]
+    } else if lower.contains("slug") {
+        &["slug"]
+    } else {
+        &[]
+    };
+    fallbacks.iter().find_map(|f| object.get(*f).cloned())
+}
+
+/// What the planner can say about one (operation, identity) pair now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    /// Every required parameter has a value.
+    Ready {
+        path: String,
+        query: Vec<(String, String)>,
+        headers: Vec<(String, String)>,
+    },
+    /// The sibling collection has not been requested yet for this identity.
+    Wait,
+    /// A required parameter has no value; the reason names it.
+    Unresolvable(String),
+}
+
+/// Inputs for resolving one operation for one identity.
+pub struct Inputs<'a> {
+    pub contract: &'a Contract,
+    /// `--param name=value`.
+    pub user_params: &'a HashMap<String, String>,
+    /// What this identity's sibling collection returned; `None` when not requested yet.
+    pub collection: Option<&'a Harvested>,
+    /// The sibling collection is planned for this identity (so it is worth waiting for).
+    pub collection_planned: bool,
+}
+
+/// Resolve every parameter of `operation`, or say why not.
+pub fn resolve(operation: &Operation, inputs: &Inputs<'_>) -> Resolution {
+    let mut path = operation.path.clone();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for name in template_params(&operation.path) {
+        let value = match path_value(operation, name, inputs) {
+            Ok(value) => value,
+            Err(resolution) => return resolution,
+        };
+        path = path.replace(&format!("{{{name}}}"), &encode_segment(&value));
+    }
+    for param in &operation.parameters {
+        if matches!(param.location, ParamLocation::Path | ParamLocation::Cookie) {
+            continue;
+        }
+        let value = inputs
+            .user_params
+            .get(&param.name)
+            .cloned()
+            .or_else(|| param.examples.iter().find_map(scalar_text));
+        match (value, param.required) {
+            (Some(value), _) if param.location == ParamLocation::Query => {
+                query.push((param.name.clone(), value))
+            }
+            (Some(value), _) => headers.push((param.name.clone(), value)),
+            (None, false) => {}
+            (None, true) => {
+                return Resolution::Unresolvable(format!(
+                    "required {} parameter `{}` has no value: pass --param {}=VALUE or add an \
+                     `example` to the spec",
+                    location_name(param.location),
+                    param.name,
+                    param.name
+                ));
+            }
+        }
+    }
+    Resolution::Ready {
+        path,
+        query,
+        headers,
+    }
+}
+
+fn path_value(operation: &Operation, name: &str, inputs: &Inputs<'_>) -> Result<String, Resolution> {
+    if let Some(value) = inputs.user_params.get(name) {
+        return Ok(value.clone());
+    }
+    if inputs.collection.is_none() && inputs.collection_planned {
+        return Err(Resolution::Wait);
+    }
+    if let Some(value) = inputs
+        .collection
+        .and_then(|items| items.iter().find_map(|item| value_for(name, item)))
+    {
+        return Ok(value);
+    }
+    let declared = operation
+        .parameters
+        .iter()
+        .find(|p| p.location == ParamLocation::Path && p.name == name);
+    if let Some(value) = declared.and_then(|p| p.examples.iter().find_map(scalar_text)) {
+        return Ok(value);
+    }
+    let hint = match sibling_collection(inputs.contract, &operation.path) {
+        Some(list) if inputs.collection.is_some() => {
+            format!("; GET {} returned no object with a usable `{name}`", list.path)
+        }
+        Some(list) => format!("; GET {} was not requested", list.path),
+        None => "; the spec has no sibling list operation to take it from".to_string(),
+    };
+    Err(Resolution::Unresolvable(format!(
+        "required path parameter `{name}` has no value{hint}: pass --param {name}=VALUE or add an \
+         `example` to the spec"
+    )))
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// Percent-encode a value for one path segment (RFC 3986 `pchar`, minus `/`).
+pub fn encode_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn harvest_reads_drf_pagination_and_plain_lists() {
+        let page = json!({"count": 2, "next": null, "results": [{"id": 101}, {"id": 102}]});
+        let items = harvest(&page);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0]["id"], "101");
+        let list = json!([{"uuid": "u-1", "name": "x"}]);
+        assert_eq!(harvest(&list)[0]["uuid"], "u-1");
+        let single = json!({"id": 7, "user": {"id": 1}});
+        assert_eq!(harvest(&single)[0]["id"], "7");
+        assert!(harvest(&json!("text")).is_empty());
+    }
+
+    #[test]
+    fn router_style_parameters_map_to_id_fields() {
+        let object: IndexMap<String, String> =
+            [("id".to_string(), "5".to_string()), ("slug".to_string(), "a-b".to_string())]
+                .into_iter()
+                .collect();
+        assert_eq!(value_for("pk", &object).as_deref(), Some("5"));
+        assert_eq!(value_for("order_id", &object).as_deref(), Some("5"));
+        assert_eq!(value_for("orderId", &object).as_deref(), Some("5"));
+        assert_eq!(value_for("slug", &object).as_deref(), Some("a-b"));
+        assert_eq!(value_for("colour", &object), None);
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(encode_segment("x-1_2.3~"), "x-1_2.3~");
+    }
+
+    #[test]
+    fn only_safe_methods_are_planned() {
+        assert!(is_safe_method("GET"));
+        assert!(!is_safe_method("PATCH"));
+    }
+}
