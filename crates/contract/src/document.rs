@@ -63,7 +63,7 @@ fn parse_json(text: &str, name: &str) -> Result<Value> {
         line: err.line(),
         column: err.column(),
         format: "JSON",
-        message: strip_position(&err.to_string()),
+        message: strip_position(&err.to_string(), err.line(), err.column()),
     })
 }
 
@@ -87,17 +87,16 @@ fn parse_yaml(text: &str, name: &str) -> Result<Value> {
             line,
             column,
             format: "YAML",
-            message: strip_position(&err.to_string()),
+            message: strip_position(&err.to_string(), line, column),
         }
     })
 }
 
-/// Both parsers end their messages with "at line L column C"; the error shows that already.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
+/// Both parsers put "at line L column C" in their messages, which the error's prefix shows
+/// already. Other positions stay: libyaml adds where the unclosed construct began ("while
+/// parsing a flow mapping at line 8 column 18"), which is often where the mistake is.
+fn strip_position(message: &str, line: usize, column: usize) -> String {
+    message.replacen(&format!(" at line {line} column {column}"), "", 1)
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct LineMap {
     lines: HashMap<Box<str>, usize>,
+    /// Mapping keys written twice: `(pointer, line of the later one)`. Both parsers keep the
+    /// last value silently, which can hide a whole operation, so they are reported as warnings.
+    pub duplicates: Vec<(String, usize)>,
 }
 
 impl LineMap {
@@ -48,6 +51,15 @@ impl LineMap {
 
     fn record(&mut self, ptr: &str, line: usize) {
         self.lines.entry(ptr.into()).or_insert(line);
+    }
+
+    /// Record a mapping key, noting it when the same key was already written.
+    fn record_key(&mut self, ptr: &str, line: usize) {
+        if self.lines.contains_key(ptr) {
+            self.duplicates.push((ptr.to_owned(), line));
+        } else {
+            self.lines.insert(ptr.into(), line);
+        }
     }
 
     /// Lines of a YAML text (first document only).
@@ -93,8 +105,13 @@ struct YamlWalker {
     map: LineMap,
     ptr: String,
     stack: Vec<Frame>,
-    /// Depth inside a non-scalar mapping key (`? [a, b]: …`), which has no pointer.
+    /// Depth inside a node that has no pointer: a non-scalar mapping key (`? [a, b]: …`) or
+    /// the value that belongs to such a key.
     skip: usize,
+    /// What is being skipped is a key (its value is skipped next).
+    skip_is_key: bool,
+    /// The next value belongs to a skipped key.
+    skip_next_value: bool,
     /// The first document is over.
     done: bool,
 }
@@ -103,36 +120,28 @@ impl YamlWalker {
     /// Feed one event; `false` once there is nothing more to learn.
     fn event(&mut self, event: &Event<'_>, line: usize) -> bool {
         if self.skip > 0 {
-            match event {
-                Event::MappingStart(..) | Event::SequenceStart(..) => self.skip += 1,
-                Event::MappingEnd | Event::SequenceEnd => {
-                    self.skip -= 1;
-                    if self.skip == 0 {
-                        self.value_done();
-                    }
-                }
-                _ => {}
-            }
+            self.skipped(event);
             return true;
         }
         match event {
-            Event::Scalar(text, ..) => {
-                if self.at_key() {
-                    self.key(text, line);
-                } else {
-                    self.node_start(line);
-                    self.value_done();
-                }
+            Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..) if self.at_key() => {
+                // A complex key has no pointer; skip it and then its value.
+                self.start_skip(event, true);
             }
-            Event::Alias(_) => {
+            Event::Scalar(text, ..) if self.at_key() => self.key(text, line),
+            Event::Scalar(..) | Event::Alias(_) if self.skip_next_value => {
+                self.skip_next_value = false;
+                self.value_done();
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) if self.skip_next_value => {
+                self.skip_next_value = false;
+                self.start_skip(event, false);
+            }
+            Event::Scalar(..) | Event::Alias(_) => {
                 self.node_start(line);
                 self.value_done();
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if self.at_key() {
-                    self.skip = 1;
-                    return true;
-                }
                 self.node_start(line);
                 let base = self.ptr.len();
                 self.stack.push(match event {
@@ -153,6 +162,41 @@ impl YamlWalker {
         !self.done
     }
 
+    /// Begin skipping a node without a pointer (an alias or scalar key is over at once).
+    fn start_skip(&mut self, event: &Event<'_>, is_key: bool) {
+        self.skip_is_key = is_key;
+        if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..)) {
+            self.skip = 1;
+        } else {
+            self.skip_done();
+        }
+    }
+
+    fn skipped(&mut self, event: &Event<'_>) {
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => self.skip += 1,
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.skip -= 1;
+                if self.skip == 0 {
+                    self.skip_done();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A skipped key is followed by its (skipped) value; a skipped value ends the member.
+    fn skip_done(&mut self) {
+        if self.skip_is_key {
+            if let Some(Frame::Map { expect_key, .. }) = self.stack.last_mut() {
+                *expect_key = false;
+            }
+            self.skip_next_value = true;
+        } else {
+            self.value_done();
+        }
+    }
+
     fn at_key(&self) -> bool {
         matches!(
             self.stack.last(),
@@ -170,7 +214,7 @@ impl YamlWalker {
             *expect_key = false;
             self.ptr.push('/');
             self.ptr.push_str(&pointer::escape(text));
-            self.map.record(&self.ptr, line);
+            self.map.record_key(&self.ptr, line);
         }
     }
 
@@ -261,7 +305,7 @@ impl JsonScan<'_> {
             let key = self.string();
             ptr.push('/');
             ptr.push_str(&pointer::escape(&key));
-            self.map.record(ptr, line);
+            self.map.record_key(ptr, line);
             self.skip_ws();
             self.pos += 1; // the ':'
             self.skip_ws();
@@ -341,8 +385,10 @@ mod tests {
 
     #[test]
     fn yaml_complex_keys_are_skipped() {
-        let map = LineMap::yaml("? [a, b]\n: 1\nc:\n  d: 2\n");
+        let map = LineMap::yaml("? [a, b]\n: 1\nc:\n  d: 2\n? {x: 1}\n: {y: [2]}\ne: 3\n");
         assert_eq!(map.exact("/c/d"), Some(4));
+        assert_eq!(map.exact("/e"), Some(7));
+        assert_eq!(map.exact("/y"), None);
     }
 
     #[test]
@@ -354,5 +400,14 @@ mod tests {
         assert_eq!(map.exact("/paths/~1a~1/get"), Some(4));
         assert_eq!(map.exact("/paths/~1a~1/get/x/0"), Some(5));
         assert_eq!(map.exact("/paths/~1a~1/get/x/1/k\"q"), Some(6));
+        assert!(map.duplicates.is_empty());
+    }
+
+    #[test]
+    fn duplicate_keys_are_noted() {
+        let map = LineMap::yaml("paths:\n  /a/:\n    get: {}\n  /a/:\n    post: {}\n");
+        assert_eq!(map.duplicates, vec![("/paths/~1a~1".to_owned(), 4)]);
+        let map = LineMap::json("{\"a\": 1,\n \"a\": 2}");
+        assert_eq!(map.duplicates, vec![("/a".to_owned(), 2)]);
     }
 }

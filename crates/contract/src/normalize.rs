@@ -51,6 +51,7 @@ pub(crate) fn normalise(root: Document, root_path: Option<PathBuf>) -> Result<Co
     let operations = n.operations()?;
     let security_schemes = n.security_schemes()?;
     let base_path = n.base_path();
+    n.duplicate_key_warnings();
     let root = &n.docs.root;
     let title = root
         .get("/info/title")
@@ -70,6 +71,21 @@ pub(crate) fn normalise(root: Document, root_path: Option<PathBuf>) -> Result<Co
 }
 
 impl Normalizer {
+    /// One warning per mapping key written twice in any document read.
+    fn duplicate_key_warnings(&mut self) {
+        for doc in self.docs.all() {
+            for (ptr, line) in &doc.lines.duplicates {
+                let key = pointer::last(ptr).unwrap_or_default();
+                self.warnings.push(format!(
+                    "{}:{line}: {ptr}: key `{key}` is written twice; this later one replaces the \
+                     earlier (line {}), so everything under the earlier is ignored",
+                    doc.name,
+                    doc.lines.exact(ptr).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+
     /// Record something worth knowing that does not stop the load.
     pub fn warn(&mut self, at: &Node, message: impl std::fmt::Display) {
         self.warnings.push(format!("{}: {message}", at.location()));

@@ -68,7 +68,8 @@ pub struct Docs {
     pub root: Rc<Document>,
     /// Canonical path → document, so each file is read and parsed once.
     by_path: HashMap<PathBuf, Rc<Document>>,
-    count: usize,
+    /// Every document in load order, the root first.
+    loaded: Vec<Rc<Document>>,
 }
 
 impl Docs {
@@ -81,10 +82,15 @@ impl Docs {
             by_path.insert(path, Rc::clone(&root));
         }
         Docs {
+            loaded: vec![Rc::clone(&root)],
             root,
             by_path,
-            count: 1,
         }
+    }
+
+    /// Every document read so far, the root first.
+    pub fn all(&self) -> &[Rc<Document>] {
+        &self.loaded
     }
 
     /// Resolve `reference`, written at `ref_ptr` (the pointer of the `$ref` member) in `from`,
@@ -127,8 +133,9 @@ impl Docs {
         let text = std::fs::read_to_string(&canonical)
             .map_err(|err| LoadError::Reason(format!("cannot read `{name}`: {err}")))?;
         let dir = path.parent().map(Path::to_path_buf);
-        let doc = Rc::new(Document::parse(self.count, &text, &name, dir).map_err(LoadError::Spec)?);
-        self.count += 1;
+        let id = self.loaded.len();
+        let doc = Rc::new(Document::parse(id, &text, &name, dir).map_err(LoadError::Spec)?);
+        self.loaded.push(Rc::clone(&doc));
         self.by_path.insert(canonical, Rc::clone(&doc));
         Ok(doc)
     }

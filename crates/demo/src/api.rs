@@ -115,11 +115,17 @@ fn metadata(route: Route) -> ApiResponse {
 }
 
 fn ok(body: Value) -> ApiResponse {
-    ApiResponse { status: StatusCode::OK, body }
+    ApiResponse {
+        status: StatusCode::OK,
+        body,
+    }
 }
 
 fn error(status: StatusCode, detail: &str) -> ApiResponse {
-    ApiResponse { status, body: json!({ "detail": detail }) }
+    ApiResponse {
+        status,
+        body: json!({ "detail": detail }),
+    }
 }
 
 pub(crate) fn not_found() -> ApiResponse {
@@ -127,11 +133,17 @@ pub(crate) fn not_found() -> ApiResponse {
 }
 
 fn forbidden() -> ApiResponse {
-    error(StatusCode::FORBIDDEN, "You do not have permission to perform this action.")
+    error(
+        StatusCode::FORBIDDEN,
+        "You do not have permission to perform this action.",
+    )
 }
 
 fn method_not_allowed(method: &Method) -> ApiResponse {
-    error(StatusCode::METHOD_NOT_ALLOWED, &format!("Method \"{method}\" not allowed."))
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &format!("Method \"{method}\" not allowed."),
+    )
 }
 
 #[cfg(test)]
@@ -150,12 +162,31 @@ mod tests {
         assert_eq!(r.body.as_array().unwrap().len(), 1);
         assert_eq!(profile["id"], 1);
         assert_eq!(profile["tenant"], 1);
-        assert!(profile["user"]["password"].as_str().unwrap().starts_with("pbkdf2_sha256$"));
+        assert!(
+            profile["user"]["password"]
+                .as_str()
+                .unwrap()
+                .starts_with("pbkdf2_sha256$")
+        );
         assert_eq!(profile["user"]["is_staff"], true);
-        let keys: Vec<&str> = profile.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = profile
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
-            ["id", "user", "tenant", "display_name", "bio", "date_of_birth", "phone", "salary"]
+            [
+                "id",
+                "user",
+                "tenant",
+                "display_name",
+                "bio",
+                "date_of_birth",
+                "phone",
+                "salary"
+            ]
         );
     }
 
@@ -175,16 +206,28 @@ mod tests {
         assert_eq!(activities.len(), 2);
         assert_eq!(activities[0]["session_key"].as_str().unwrap().len(), 32);
         assert_eq!(get("partner-b", "/api/users/2/").status, StatusCode::OK);
-        assert_eq!(get("partner-b", "/api/users/1/").status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            get("partner-b", "/api/users/1/").status,
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[test]
     fn secure_profiles_check_object_ownership() {
         let me = get("partner-a", "/api/secure-profiles/me/");
-        assert_eq!(me.body, json!({"id": 1, "display_name": "Alice A.", "bio": "Integration lead at Partner A."}));
+        assert_eq!(
+            me.body,
+            json!({"id": 1, "display_name": "Alice A.", "bio": "Integration lead at Partner A."})
+        );
         assert_eq!(get("partner-a", "/api/secure-profiles/1/").body, me.body);
-        assert_eq!(get("partner-a", "/api/secure-profiles/2/").status, StatusCode::NOT_FOUND);
-        assert_eq!(get("partner-a", "/api/secure-profiles/3/").status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            get("partner-a", "/api/secure-profiles/2/").status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get("partner-a", "/api/secure-profiles/3/").status,
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[test]
@@ -192,13 +235,20 @@ mod tests {
         let list = get("partner-b", "/api/orders/");
         assert_eq!(list.body["count"], 2);
         assert!(list.body["next"].is_null() && list.body["previous"].is_null());
-        let ids: Vec<u64> =
-            list.body["results"].as_array().unwrap().iter().map(|o| o["id"].as_u64().unwrap()).collect();
+        let ids: Vec<u64> = list.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_u64().unwrap())
+            .collect();
         assert_eq!(ids, [201, 202]);
         // Deliberate: partner-b reads partner-a's and partner-c's orders.
         assert_eq!(get("partner-b", "/api/orders/101/").body["tenant"], 1);
         assert_eq!(get("partner-b", "/api/orders/301/").body["tenant"], 3);
-        assert_eq!(get("partner-b", "/api/orders/999/").status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            get("partner-b", "/api/orders/999/").status,
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[test]

@@ -68,10 +68,25 @@ struct CatalogueItem {
 }
 
 pub(crate) const TENANTS: &[Tenant] = &[
-    Tenant { id: 1, name: "Partner A", common_name: Some("partner-a"), user_id: 1 },
-    Tenant { id: 2, name: "Partner B", common_name: Some("partner-b"), user_id: 2 },
+    Tenant {
+        id: 1,
+        name: "Partner A",
+        common_name: Some("partner-a"),
+        user_id: 1,
+    },
+    Tenant {
+        id: 2,
+        name: "Partner B",
+        common_name: Some("partner-b"),
+        user_id: 2,
+    },
     // Partner C has data but no certificate in the demo: only a BOLA can reach it.
-    Tenant { id: 3, name: "Partner C", common_name: None, user_id: 3 },
+    Tenant {
+        id: 3,
+        name: "Partner C",
+        common_name: None,
+        user_id: 3,
+    },
 ];
 
 const USERS: &[User] = &[
@@ -137,31 +152,121 @@ const PROFILES: &[Profile] = &[
     },
 ];
 
-const BROWSER_UA: &str =
-    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const BROWSER_UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 const SYNC_UA: &str = "partner-sync/2.3 (python-requests/2.32.3)";
 
 const ACTIVITIES: &[Activity] = &[
-    Activity { id: 1, user_id: 1, ip_address: "203.0.113.11", user_agent: BROWSER_UA, created_at: "2025-11-20T08:15:42Z" },
-    Activity { id: 2, user_id: 1, ip_address: "198.51.100.21", user_agent: SYNC_UA, created_at: "2025-11-20T23:00:05Z" },
-    Activity { id: 3, user_id: 2, ip_address: "203.0.113.42", user_agent: BROWSER_UA, created_at: "2025-11-21T17:02:09Z" },
-    Activity { id: 4, user_id: 2, ip_address: "198.51.100.52", user_agent: SYNC_UA, created_at: "2025-11-21T23:00:03Z" },
-    Activity { id: 5, user_id: 3, ip_address: "203.0.113.73", user_agent: BROWSER_UA, created_at: "2025-11-18T12:44:31Z" },
-    Activity { id: 6, user_id: 3, ip_address: "198.51.100.83", user_agent: SYNC_UA, created_at: "2025-11-18T23:00:11Z" },
+    Activity {
+        id: 1,
+        user_id: 1,
+        ip_address: "203.0.113.11",
+        user_agent: BROWSER_UA,
+        created_at: "2025-11-20T08:15:42Z",
+    },
+    Activity {
+        id: 2,
+        user_id: 1,
+        ip_address: "198.51.100.21",
+        user_agent: SYNC_UA,
+        created_at: "2025-11-20T23:00:05Z",
+    },
+    Activity {
+        id: 3,
+        user_id: 2,
+        ip_address: "203.0.113.42",
+        user_agent: BROWSER_UA,
+        created_at: "2025-11-21T17:02:09Z",
+    },
+    Activity {
+        id: 4,
+        user_id: 2,
+        ip_address: "198.51.100.52",
+        user_agent: SYNC_UA,
+        created_at: "2025-11-21T23:00:03Z",
+    },
+    Activity {
+        id: 5,
+        user_id: 3,
+        ip_address: "203.0.113.73",
+        user_agent: BROWSER_UA,
+        created_at: "2025-11-18T12:44:31Z",
+    },
+    Activity {
+        id: 6,
+        user_id: 3,
+        ip_address: "198.51.100.83",
+        user_agent: SYNC_UA,
+        created_at: "2025-11-18T23:00:11Z",
+    },
 ];
 
 pub(crate) const ORDERS: &[Order] = &[
-    Order { id: 101, reference: "ORD-A-0101", tenant: 1, total: "123.45", currency: "GBP", status: "paid", created_at: "2025-10-01T10:12:00Z" },
-    Order { id: 102, reference: "ORD-A-0102", tenant: 1, total: "980.00", currency: "EUR", status: "pending", created_at: "2025-11-02T15:40:00Z" },
-    Order { id: 201, reference: "ORD-B-0201", tenant: 2, total: "45.10", currency: "GBP", status: "shipped", created_at: "2025-10-11T08:05:00Z" },
-    Order { id: 202, reference: "ORD-B-0202", tenant: 2, total: "12.00", currency: "GBP", status: "cancelled", created_at: "2025-11-09T19:22:00Z" },
-    Order { id: 301, reference: "ORD-C-0301", tenant: 3, total: "5020.75", currency: "USD", status: "paid", created_at: "2025-11-15T11:00:00Z" },
+    Order {
+        id: 101,
+        reference: "ORD-A-0101",
+        tenant: 1,
+        total: "123.45",
+        currency: "GBP",
+        status: "paid",
+        created_at: "2025-10-01T10:12:00Z",
+    },
+    Order {
+        id: 102,
+        reference: "ORD-A-0102",
+        tenant: 1,
+        total: "980.00",
+        currency: "EUR",
+        status: "pending",
+        created_at: "2025-11-02T15:40:00Z",
+    },
+    Order {
+        id: 201,
+        reference: "ORD-B-0201",
+        tenant: 2,
+        total: "45.10",
+        currency: "GBP",
+        status: "shipped",
+        created_at: "2025-10-11T08:05:00Z",
+    },
+    Order {
+        id: 202,
+        reference: "ORD-B-0202",
+        tenant: 2,
+        total: "12.00",
+        currency: "GBP",
+        status: "cancelled",
+        created_at: "2025-11-09T19:22:00Z",
+    },
+    Order {
+        id: 301,
+        reference: "ORD-C-0301",
+        tenant: 3,
+        total: "5020.75",
+        currency: "USD",
+        status: "paid",
+        created_at: "2025-11-15T11:00:00Z",
+    },
 ];
 
 const CATALOGUE: &[CatalogueItem] = &[
-    CatalogueItem { public_id: "3f1c2a9e-7b4d-4e8a-9c61-2d5f0b7a8e13", name: "Standard API access", is_staff_pick: true, token_count: 1000 },
-    CatalogueItem { public_id: "b8e4d0f2-1a3c-4c5e-8f70-6a9b2c4d1e57", name: "Bulk export add-on", is_staff_pick: false, token_count: 5000 },
-    CatalogueItem { public_id: "5d7a9c1e-3b5f-4d71-a2c4-8e6f0a1b3c92", name: "Sandbox environment", is_staff_pick: false, token_count: 0 },
+    CatalogueItem {
+        public_id: "3f1c2a9e-7b4d-4e8a-9c61-2d5f0b7a8e13",
+        name: "Standard API access",
+        is_staff_pick: true,
+        token_count: 1000,
+    },
+    CatalogueItem {
+        public_id: "b8e4d0f2-1a3c-4c5e-8f70-6a9b2c4d1e57",
+        name: "Bulk export add-on",
+        is_staff_pick: false,
+        token_count: 5000,
+    },
+    CatalogueItem {
+        public_id: "5d7a9c1e-3b5f-4d71-a2c4-8e6f0a1b3c92",
+        name: "Sandbox environment",
+        is_staff_pick: false,
+        token_count: 0,
+    },
 ];
 
 /// The tenant a client certificate CN maps to, if any.
@@ -296,7 +401,12 @@ pub(crate) fn profile_detail(tenant: &Tenant, id: u64) -> Option<Value> {
 }
 
 pub(crate) fn users_list(tenant: &Tenant) -> Value {
-    Value::Array(user(tenant.user_id).map(user_with_activities).into_iter().collect())
+    Value::Array(
+        user(tenant.user_id)
+            .map(user_with_activities)
+            .into_iter()
+            .collect(),
+    )
 }
 
 pub(crate) fn user_detail(tenant: &Tenant, id: u64) -> Option<Value> {
@@ -384,7 +494,10 @@ fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(char::from(TABLE[((n >> (18 - 6 * i)) & 0x3f) as usize]));
@@ -429,7 +542,10 @@ mod tests {
         let keys: Vec<String> = ACTIVITIES.iter().map(|a| session_key(a.id)).collect();
         for key in &keys {
             assert_eq!(key.len(), 32);
-            assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            assert!(
+                key.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            );
         }
         let mut unique = keys.clone();
         unique.sort();

@@ -70,6 +70,9 @@ pub enum DemoError {
 
 impl DemoError {
     fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        DemoError::Io { context: context.into(), source }
+        DemoError::Io {
+            context: context.into(),
+            source,
+        }
     }
 }

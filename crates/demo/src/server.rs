@@ -13,7 +13,7 @@ use http::{HeaderValue, Method, Request, Response, header};
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use rustls::RootCertStore;
 use rustls::server::{ServerConfig, WebPkiClientVerifier};
@@ -33,6 +33,8 @@ use crate::{DemoError, DemoPki};
 const MAX_CONNECTIONS: usize = 1024;
 /// A client that does not finish the handshake in time is dropped (slowloris).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request's headers must arrive within this.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long open connections get to finish in-flight requests on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
@@ -57,12 +59,25 @@ impl DemoServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .await
             .map_err(|e| DemoError::io("binding 127.0.0.1:0", e))?;
-        let addr = listener.local_addr().map_err(|e| DemoError::io("reading the bound address", e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| DemoError::io("reading the bound address", e))?;
         let (stop, stopped) = watch::channel(false);
         let served = Arc::new(AtomicU64::new(0));
-        let task = tokio::spawn(accept_loop(listener, acceptor, stopped, Arc::clone(&served)));
+        let task = tokio::spawn(accept_loop(
+            listener,
+            acceptor,
+            stopped,
+            Arc::clone(&served),
+        ));
         debug!(%addr, "overshare demo API listening");
-        Ok(DemoServer { addr, pki, served, stop, task: Some(task) })
+        Ok(DemoServer {
+            addr,
+            pki,
+            served,
+            stop,
+            task: Some(task),
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -119,8 +134,12 @@ fn tls_config(pki: &DemoPki) -> Result<ServerConfig, DemoError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     roots.add(CertificateDer::from_pem_slice(pki.ca_cert_pem.as_bytes())?)?;
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider)).build()?;
-    let chain = vec![CertificateDer::from_pem_slice(pki.server_cert_pem.as_bytes())?];
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+            .build()?;
+    let chain = vec![CertificateDer::from_pem_slice(
+        pki.server_cert_pem.as_bytes(),
+    )?];
     let key = PrivateKeyDer::from_pem_slice(pki.server_key_pem().as_bytes())?;
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
@@ -188,15 +207,25 @@ async fn serve_connection(
             return;
         }
     };
-    let common_name: Option<Arc<str>> = client_common_name(tls.get_ref().1.peer_certificates()).map(Into::into);
-    let tenant = common_name.as_deref().and_then(data::tenant_for_cn).map(|t| t.name);
+    let common_name: Option<Arc<str>> =
+        client_common_name(tls.get_ref().1.peer_certificates()).map(Into::into);
+    let tenant = common_name
+        .as_deref()
+        .and_then(data::tenant_for_cn)
+        .map(|t| t.name);
     debug!(%peer, cn = ?common_name, ?tenant, "client connected");
     let service = service_fn(move |request: Request<Incoming>| {
         served.fetch_add(1, Ordering::Relaxed);
         let response = handle(common_name.as_deref(), &request);
         async move { Ok::<_, Infallible>(response) }
     });
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // A timer makes hyper enforce its header read timeout (slow clients cannot pin a slot).
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
     let connection = builder.serve_connection(TokioIo::new(tls), service);
     tokio::pin!(connection);
     let result = tokio::select! {
@@ -230,7 +259,10 @@ fn handle(common_name: Option<&str>, request: &Request<Incoming>) -> Response<Fu
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = answer.status;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     headers.insert(header::ALLOW, HeaderValue::from_static(ALLOW));
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     response

@@ -13,7 +13,9 @@ fn spec() -> Value {
     yaml_serde::from_str(SPEC_YAML).expect("openapi.yaml is YAML")
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn operations(spec: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -29,7 +31,9 @@ fn operations(spec: &Value) -> Vec<(String, String, Value)> {
 
 fn resolve<'a>(spec: &'a Value, mut node: &'a Value) -> &'a Value {
     while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-        node = spec.pointer(reference.strip_prefix('#').unwrap()).unwrap_or_else(|| panic!("dangling {reference}"));
+        node = spec
+            .pointer(reference.strip_prefix('#').unwrap())
+            .unwrap_or_else(|| panic!("dangling {reference}"));
     }
     node
 }
@@ -40,7 +44,10 @@ fn spec_is_openapi_3_1_with_mutual_tls() {
     assert_eq!(spec["openapi"], "3.1.0");
     assert_eq!(spec["servers"][0]["url"], "/");
     assert_eq!(spec["security"][0]["mutualTLS"], Value::Array(vec![]));
-    assert_eq!(spec["components"]["securitySchemes"]["mutualTLS"]["type"], "mutualTLS");
+    assert_eq!(
+        spec["components"]["securitySchemes"]["mutualTLS"]["type"],
+        "mutualTLS"
+    );
 }
 
 #[test]
@@ -50,7 +57,9 @@ fn every_operation_is_well_formed() {
     assert_eq!(ops.len(), 11, "10 GETs and POST /api/orders/");
     let mut ids = BTreeSet::new();
     for (method, path, op) in &ops {
-        let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path}: no operationId"));
         assert!(ids.insert(id.to_owned()), "duplicate operationId {id}");
         let responses = op["responses"].as_object().unwrap();
         assert!(responses.contains_key("403"), "{method} {path}: no 403");
@@ -66,7 +75,11 @@ fn every_operation_is_well_formed() {
         }
     }
     assert!(spec["paths"]["/api/orders/"]["post"]["requestBody"]["content"]["application/json"]["schema"].is_object());
-    assert!(spec["paths"]["/api/ping/"]["get"]["responses"]["200"].get("content").is_none());
+    assert!(
+        spec["paths"]["/api/ping/"]["get"]["responses"]["200"]
+            .get("content")
+            .is_none()
+    );
 }
 
 #[test]
@@ -75,12 +88,21 @@ fn path_ids_are_integers_without_examples() {
     let param = resolve(&spec, &spec["components"]["parameters"]["Id"]);
     assert_eq!(param["in"], "path");
     assert_eq!(param["schema"]["type"], "integer");
-    assert!(!SPEC_YAML.contains("example"), "the scanner must harvest ids, not read them");
+    assert!(
+        !SPEC_YAML.contains("example"),
+        "the scanner must harvest ids, not read them"
+    );
 }
 
 /// Every property in `value` that `schema` does not declare, as JSON pointers with array
 /// indexes written `*`; also required properties that are missing, prefixed `missing:`.
-fn undeclared(spec: &Value, schema: &Value, value: &Value, pointer: &str, out: &mut BTreeSet<String>) {
+fn undeclared(
+    spec: &Value,
+    schema: &Value,
+    value: &Value,
+    pointer: &str,
+    out: &mut BTreeSet<String>,
+) {
     let schema = resolve(spec, schema);
     match value {
         Value::Object(map) => {
@@ -94,7 +116,12 @@ fn undeclared(spec: &Value, schema: &Value, value: &Value, pointer: &str, out: &
                     }
                 }
             }
-            for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            for required in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if !map.contains_key(required.as_str().unwrap()) {
                     out.insert(format!("missing:{pointer}/{}", required.as_str().unwrap()));
                 }
@@ -113,13 +140,25 @@ fn undeclared(spec: &Value, schema: &Value, value: &Value, pointer: &str, out: &
 /// The `200` schema of an operation (an empty schema when the spec declares no content).
 fn ok_schema(spec: &Value, path: &str) -> Value {
     let response = resolve(spec, &spec["paths"][path]["get"]["responses"]["200"]);
-    response.pointer("/content/application~1json/schema").cloned().unwrap_or(Value::Null)
+    response
+        .pointer("/content/application~1json/schema")
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 fn user_leaks(prefix: &str) -> Vec<String> {
     let user = [
-        "password", "last_login", "is_superuser", "first_name", "last_name", "email", "is_staff",
-        "is_active", "date_joined", "groups", "user_permissions",
+        "password",
+        "last_login",
+        "is_superuser",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "groups",
+        "user_permissions",
     ];
     let profile = ["tenant", "date_of_birth", "phone", "salary"];
     let mut out: Vec<String> = user.iter().map(|f| format!("{prefix}/user/{f}")).collect();
@@ -133,29 +172,74 @@ async fn live_responses_differ_from_the_spec_exactly_where_intended() {
     let spec = spec();
     let server = DemoServer::start().await.unwrap();
     let cases: Vec<(&str, &str, &str, Vec<String>)> = vec![
-        ("/api/profiles/", "/api/profiles/", "partner-a", user_leaks("/*")),
-        ("/api/profiles/{id}/", "/api/profiles/1/", "partner-a", user_leaks("")),
-        ("/api/users/", "/api/users/", "partner-a", vec!["/*/activities".into()]),
-        ("/api/users/{id}/", "/api/users/1/", "partner-a", vec!["/activities".into()]),
-        ("/api/secure-profiles/me/", "/api/secure-profiles/me/", "partner-a", vec![]),
-        ("/api/secure-profiles/{id}/", "/api/secure-profiles/1/", "partner-a", vec![]),
+        (
+            "/api/profiles/",
+            "/api/profiles/",
+            "partner-a",
+            user_leaks("/*"),
+        ),
+        (
+            "/api/profiles/{id}/",
+            "/api/profiles/1/",
+            "partner-a",
+            user_leaks(""),
+        ),
+        (
+            "/api/users/",
+            "/api/users/",
+            "partner-a",
+            vec!["/*/activities".into()],
+        ),
+        (
+            "/api/users/{id}/",
+            "/api/users/1/",
+            "partner-a",
+            vec!["/activities".into()],
+        ),
+        (
+            "/api/secure-profiles/me/",
+            "/api/secure-profiles/me/",
+            "partner-a",
+            vec![],
+        ),
+        (
+            "/api/secure-profiles/{id}/",
+            "/api/secure-profiles/1/",
+            "partner-a",
+            vec![],
+        ),
         ("/api/orders/", "/api/orders/", "partner-a", vec![]),
         ("/api/orders/{id}/", "/api/orders/101/", "partner-b", vec![]),
         ("/api/catalogue/", "/api/catalogue/", "partner-b", vec![]),
-        ("/api/ping/", "/api/ping/", "partner-a", vec!["/database".into(), "/debug".into(), "/status".into()]),
+        (
+            "/api/ping/",
+            "/api/ping/",
+            "partner-a",
+            vec!["/database".into(), "/debug".into(), "/status".into()],
+        ),
     ];
     let mut seen = BTreeMap::new();
     for (template, path, identity, expected) in cases {
         let answer = get(&server, identity, path).await;
         assert_eq!(answer.status, 200, "{path}");
         let mut found = BTreeSet::new();
-        undeclared(&spec, &ok_schema(&spec, template), &answer.json(), "", &mut found);
+        undeclared(
+            &spec,
+            &ok_schema(&spec, template),
+            &answer.json(),
+            "",
+            &mut found,
+        );
         let expected: BTreeSet<String> = expected.into_iter().collect();
         assert_eq!(found, expected, "GET {template}");
         seen.insert(template, ());
     }
     // Every GET in the spec was exercised.
-    let gets: Vec<String> = operations(&spec).into_iter().filter(|(m, ..)| m == "GET").map(|(_, p, _)| p).collect();
+    let gets: Vec<String> = operations(&spec)
+        .into_iter()
+        .filter(|(m, ..)| m == "GET")
+        .map(|(_, p, _)| p)
+        .collect();
     assert_eq!(gets.len(), seen.len());
     assert!(gets.iter().all(|p| seen.contains_key(p.as_str())));
 }
@@ -168,7 +252,10 @@ async fn error_bodies_match_the_error_schema() {
     let mut pki = DemoPki::generate().unwrap();
     pki.issue_identity("stranger", "stranger").unwrap();
     let server = DemoServer::start_with(pki).await.unwrap();
-    for (identity, path, status) in [("partner-a", "/api/orders/999/", 404), ("stranger", "/api/orders/", 403)] {
+    for (identity, path, status) in [
+        ("partner-a", "/api/orders/999/", 404),
+        ("stranger", "/api/orders/", 403),
+    ] {
         let answer = get(&server, identity, path).await;
         assert_eq!(answer.status, status);
         let mut found = BTreeSet::new();
@@ -215,6 +302,13 @@ fn write_to_tightens_an_existing_key_file() {
     std::fs::write(&key, "old").unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     DemoPki::generate().unwrap().write_to(dir.path()).unwrap();
-    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(std::fs::read_to_string(&key).unwrap().starts_with("-----BEGIN PRIVATE KEY-----"));
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        std::fs::read_to_string(&key)
+            .unwrap()
+            .starts_with("-----BEGIN PRIVATE KEY-----")
+    );
 }

@@ -36,7 +36,10 @@ async fn partner_b_sees_only_its_own_profile() {
     let other = get(&server, "partner-b", "/api/profiles/1/").await;
     assert_eq!(other.status, 404);
     assert_eq!(other.json(), json!({"detail": "Not found."}));
-    assert_eq!(get(&server, "partner-b", "/api/profiles/2/").await.status, 200);
+    assert_eq!(
+        get(&server, "partner-b", "/api/profiles/2/").await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -48,16 +51,29 @@ async fn orders_detail_is_a_deliberate_bola() {
     assert_eq!(order["id"], 101);
     assert_eq!(order["tenant"], 1, "partner-b reads partner-a's order");
     let list = get(&server, "partner-b", "/api/orders/").await.json();
-    assert!(list["results"].as_array().unwrap().iter().all(|o| o["tenant"] == 2));
+    assert!(
+        list["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["tenant"] == 2)
+    );
 }
 
 #[tokio::test]
 async fn secure_profile_refuses_other_objects() {
     let server = DemoServer::start().await.unwrap();
-    let me = get(&server, "partner-b", "/api/secure-profiles/me/").await.json();
+    let me = get(&server, "partner-b", "/api/secure-profiles/me/")
+        .await
+        .json();
     assert_eq!(me.as_object().unwrap().len(), 3);
     assert_eq!(me["id"], 2);
-    assert_eq!(get(&server, "partner-b", "/api/secure-profiles/1/").await.status, 404);
+    assert_eq!(
+        get(&server, "partner-b", "/api/secure-profiles/1/")
+            .await
+            .status,
+        404
+    );
 }
 
 #[tokio::test]
@@ -65,8 +81,13 @@ async fn ping_returns_a_body_and_post_is_405() {
     let server = DemoServer::start().await.unwrap();
     let ping = get(&server, "partner-a", "/api/ping/").await;
     assert_eq!(ping.status, 200);
-    assert_eq!(ping.json()["database"], "postgres://app@db.internal:5432/app");
-    let post = request_on(connect(&server, "partner-a").await, "POST", "/api/orders/").await.unwrap();
+    assert_eq!(
+        ping.json()["database"],
+        "postgres://app@db.internal:5432/app"
+    );
+    let post = request_on(connect(&server, "partner-a").await, "POST", "/api/orders/")
+        .await
+        .unwrap();
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD, OPTIONS"));
     let missing = get(&server, "partner-a", "/nope").await;
@@ -77,7 +98,13 @@ async fn ping_returns_a_body_and_post_is_405() {
 #[tokio::test]
 async fn head_has_no_body() {
     let server = DemoServer::start().await.unwrap();
-    let head = request_on(connect(&server, "partner-a").await, "HEAD", "/api/catalogue/").await.unwrap();
+    let head = request_on(
+        connect(&server, "partner-a").await,
+        "HEAD",
+        "/api/catalogue/",
+    )
+    .await
+    .unwrap();
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
 }
@@ -92,9 +119,15 @@ async fn handshake_without_client_certificate_fails() {
         Err(error) => Err(error),
         Ok(tls) => request_on(tls, "GET", "/api/catalogue/").await,
     };
-    assert!(outcome.is_err(), "got an HTTP answer without a client certificate: {outcome:?}");
+    assert!(
+        outcome.is_err(),
+        "got an HTTP answer without a client certificate: {outcome:?}"
+    );
     // The server survives it.
-    assert_eq!(get(&server, "partner-a", "/api/catalogue/").await.status, 200);
+    assert_eq!(
+        get(&server, "partner-a", "/api/catalogue/").await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -109,7 +142,10 @@ async fn certificate_from_another_ca_is_rejected() {
         Err(error) => Err(error),
         Ok(tls) => request_on(tls, "GET", "/api/profiles/").await,
     };
-    assert!(outcome.is_err(), "foreign client certificate accepted: {outcome:?}");
+    assert!(
+        outcome.is_err(),
+        "foreign client certificate accepted: {outcome:?}"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +165,9 @@ async fn serves_http2_via_alpn() {
     let tls = connect_with(&server, config).await.unwrap();
     assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
     let (mut sender, connection) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(tls)).await.unwrap();
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(tls))
+            .await
+            .unwrap();
     tokio::spawn(connection);
     let request = http::Request::get(format!("{}/api/users/", server.base_url()))
         .body(Empty::<bytes::Bytes>::new())
@@ -154,7 +192,10 @@ async fn many_concurrent_connections_are_counted() {
         let addr = server.addr();
         tasks.spawn(async move {
             let tls = connect_to(addr, config).await.unwrap();
-            request_on(tls, "GET", "/api/catalogue/").await.unwrap().status
+            request_on(tls, "GET", "/api/catalogue/")
+                .await
+                .unwrap()
+                .status
         });
     }
     let statuses = tasks.join_all().await;
@@ -167,8 +208,12 @@ async fn shutdown_frees_the_port_even_with_an_idle_connection_open() {
     let server = DemoServer::start().await.unwrap();
     let addr = server.addr();
     let _idle = connect(&server, "partner-a").await;
-    tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await.expect("shutdown hangs");
-    let error = tokio::net::TcpStream::connect(addr).await.expect_err("port still open");
+    tokio::time::timeout(Duration::from_secs(5), server.shutdown())
+        .await
+        .expect("shutdown hangs");
+    let error = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect_err("port still open");
     assert_eq!(error.kind(), std::io::ErrorKind::ConnectionRefused);
 }
 

@@ -182,7 +182,8 @@ fn pem_chain(
     path: &Path,
     bytes: &[u8],
 ) -> Result<Vec<CertificateDer<'static>>, IdentityError> {
-    let chain = pem::certificates(bytes).map_err(|err| pem::bad_pem(name, path, err.to_string()))?;
+    let chain =
+        pem::certificates(bytes).map_err(|err| pem::bad_pem(name, path, err.to_string()))?;
     match chain.is_empty() {
         true => Err(IdentityError::NoCertificate {
             name: name.to_owned(),
@@ -264,7 +265,9 @@ impl LeafInfo {
             reason,
         };
         let (_, cert) = X509Certificate::from_der(der).map_err(|err| bad(err.to_string()))?;
-        let eku = cert.extended_key_usage().map_err(|err| bad(err.to_string()))?;
+        let eku = cert
+            .extended_key_usage()
+            .map_err(|err| bad(err.to_string()))?;
         Ok(LeafInfo {
             subject: cert.subject().to_string(),
             common_name: cert

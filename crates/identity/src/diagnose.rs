@@ -33,10 +33,7 @@ impl fmt::Display for TlsDiagnosis {
 /// Finds the rustls error in `err`'s source chain and explains it. `presented_cert` tells
 /// whether this connection offered a client certificate, which decides how a bare
 /// `handshake_failure` alert reads. `None` when no rustls error is in the chain.
-pub fn diagnose(
-    err: &(dyn StdError + 'static),
-    presented_cert: bool,
-) -> Option<TlsDiagnosis> {
+pub fn diagnose(err: &(dyn StdError + 'static), presented_cert: bool) -> Option<TlsDiagnosis> {
     find_rustls_error(err).map(|tls| explain(tls, presented_cert))
 }
 

@@ -212,7 +212,9 @@ pub enum IdentityError {
     },
 
     /// The operating system's trust store is empty or unreadable.
-    #[error("system CA store: {reason}; pass --ca with the CA that issued the server's certificate")]
+    #[error(
+        "system CA store: {reason}; pass --ca with the CA that issued the server's certificate"
+    )]
     SystemTrust { reason: String },
 }
 
@@ -239,7 +241,11 @@ impl IdentityError {
             | LegacyEncryptedKey { name, .. }
             | Pkcs12 { name, .. }
             | Pkcs12Unsupported { name, .. } => Some(name),
-            InvalidSpec { .. } | CaRead { .. } | CaBadPem { .. } | CaEmpty { .. } | CaInvalid { .. } => None,
+            InvalidSpec { .. }
+            | CaRead { .. }
+            | CaBadPem { .. }
+            | CaEmpty { .. }
+            | CaInvalid { .. } => None,
             SystemTrust { .. } => None,
         }
     }

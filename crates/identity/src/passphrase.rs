@@ -44,7 +44,10 @@ pub(crate) fn lookup(
     identity_name: &str,
     source: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Passphrase> {
-    [passphrase_env_var(identity_name), GENERIC_PASSPHRASE_VAR.to_owned()]
-        .into_iter()
-        .find_map(|var| source(&var).map(|value| Passphrase { value, var }))
+    [
+        passphrase_env_var(identity_name),
+        GENERIC_PASSPHRASE_VAR.to_owned(),
+    ]
+    .into_iter()
+    .find_map(|var| source(&var).map(|value| Passphrase { value, var }))
 }

@@ -115,7 +115,10 @@ fn pem_blocks(
     label: &str,
 ) -> Result<Vec<String>, IdentityError> {
     let text = String::from_utf8_lossy(bytes);
-    let (begin, end) = (format!("-----BEGIN {label}-----"), format!("-----END {label}-----"));
+    let (begin, end) = (
+        format!("-----BEGIN {label}-----"),
+        format!("-----END {label}-----"),
+    );
     let mut blocks = Vec::new();
     let mut rest = text.as_ref();
     while let Some(start) = rest.find(&begin) {
@@ -159,7 +162,10 @@ fn decrypt_pkcs8(
             Ok(_) => Ok(PrivatePkcs8KeyDer::from(secret.as_bytes().to_vec()).into()),
             Err(_) => Err(wrong()),
         },
-        Err(pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed))
+        // pkcs5 0.7 reports a failed padding check on decryption as `EncryptFailed`.
+        Err(pkcs8::Error::EncryptedPrivateKey(
+            pkcs5::Error::DecryptFailed | pkcs5::Error::EncryptFailed,
+        ))
         | Err(pkcs8::Error::Asn1(_)) => Err(wrong()),
         Err(other) => Err(IdentityError::UnsupportedEncryption {
             name: name.to_owned(),

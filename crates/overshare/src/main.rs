@@ -1,1 +1,127 @@
-fn main() {}
+//! `overshare`: the binary. It only wires the crates of the pipeline together:
+//!
+//! ```text
+//! spec ──► overshare-contract ──► overshare-probe (plan, mTLS identities, limits) ──► exchanges
+//! exchanges ──► overshare-analyze ──► findings ──► overshare-report ──► text / JSON
+//! ```
+//!
+//! Exit codes (DESIGN.md): 0 nothing at or above `--fail-on`, 1 findings at or above it,
+//! 2 usage, config or spec error, 3 target unreachable or TLS failed for every identity.
+
+mod cli;
+mod demo;
+mod emit;
+mod identities;
+mod scan;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// An error that ends the command, with the exit code it maps to.
+#[derive(Debug)]
+pub enum Fatal {
+    /// Exit 2: bad flags, unreadable files, invalid spec or identity.
+    Usage(String),
+    /// Exit 3: the target could not be reached, or TLS failed for every identity.
+    Unreachable(String),
+}
+
+impl Fatal {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Fatal::Usage(_) => 2,
+            Fatal::Unreachable(_) => 3,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Fatal::Usage(m) | Fatal::Unreachable(m) => m,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // reqwest and rustls need one process-wide crypto provider; overshare uses ring only.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    init_tracing();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            // clap uses 2 for usage errors and 0 for --help/--version, as DESIGN.md wants.
+            return ExitCode::from(err.exit_code() as u8);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(dispatch(cli.command)) {
+        Ok(code) => ExitCode::from(code),
+        Err(fatal) => {
+            anstream::eprintln!("{}: {}", error_label(), fatal.message());
+            ExitCode::from(fatal.exit_code())
+        }
+    }
+}
+
+async fn dispatch(command: cli::Command) -> Result<u8, Fatal> {
+    match command {
+        cli::Command::Scan(args) => scan::run(args).await,
+        cli::Command::Demo(args) => demo::run(args).await,
+        cli::Command::Rules => Ok(print_rules()),
+        cli::Command::Explain { rule } => explain(&rule),
+    }
+}
+
+fn error_label() -> String {
+    use owo_colors::OwoColorize;
+    "error".red().bold().to_string()
+}
+
+fn print_rules() -> u8 {
+    for rule in overshare_analyze::catalogue() {
+        println!(
+            "{:<7} {:<30} {:<9} {:<15} {}",
+            rule.id,
+            rule.name,
+            rule.default_severity,
+            format!("{:?}", rule.category).to_lowercase(),
+            rule.summary
+        );
+    }
+    0
+}
+
+fn explain(rule: &str) -> Result<u8, Fatal> {
+    let Some(meta) = overshare_analyze::find_rule(rule) else {
+        return Err(Fatal::Usage(format!(
+            "no rule `{rule}`: run `overshare rules` for the list"
+        )));
+    };
+    println!(
+        "{} {} ({}, default severity {}, {}, {})\n",
+        meta.id,
+        meta.name,
+        format!("{:?}", meta.category).to_lowercase(),
+        meta.default_severity,
+        meta.cwe.join(", "),
+        meta.owasp.join(", ")
+    );
+    println!("{}", meta.doc.trim_end());
+    Ok(0)
+}
+
+fn init_tracing() {
+    // Quiet by default; `RUST_LOG=overshare_probe=debug` shows every request.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -10,7 +10,7 @@
 use crate::body::{BodyLimits, decode, parse_json};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use overshare_exchange::{Exchange, Failure, FailureKind, PlannedOperation, Request, Response};
-use overshare_identity::{ClientCert, TrustAnchors, client_config, diagnose};
+use overshare_identity::{ClientCert, TlsSide, TrustAnchors, client_config, diagnose};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -215,6 +215,39 @@ impl Prober {
         read_response(response, &self.settings.limits).await
     }
 
+    /// Fetch a document the user pointed at (a spec served by the API), as the primary
+    /// identity and within the body limits. The URL is the user's own choice, so it is in scope
+    /// even when its origin differs from the target's.
+    pub async fn fetch_document(&self, url: &Url) -> Result<String, String> {
+        let (client, presented) = match self.agents.first() {
+            Some(agent) => (&agent.client, agent.identity.cert.is_some()),
+            None => (&self.anonymous, false),
+        };
+        let mut builder = client
+            .get(url.as_str())
+            .header("accept", "application/vnd.oai.openapi+json, application/json, application/yaml, */*;q=0.1")
+            .header("accept-encoding", "gzip, deflate, br");
+        if let Some(agent) = self.agents.first() {
+            for (name, value) in &agent.identity.headers {
+                builder = builder.header(name, value);
+            }
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|err| classify(&err, presented).message)?;
+        let response = read_response(response, &self.settings.limits)
+            .await
+            .map_err(|failure| failure.message)?;
+        if !(200..300).contains(&response.status) {
+            return Err(format!("the server answered HTTP {}", response.status));
+        }
+        if response.truncated {
+            return Err("the spec is larger than --max-body / --max-decoded".to_string());
+        }
+        String::from_utf8(response.body).map_err(|_| "the spec is not UTF-8 text".to_string())
+    }
+
     /// A curl command that reproduces the request without embedding a secret: certificate and
     /// key by file path, secret headers redacted.
     fn reproduce(&self, request: &Request, identity: Option<&ScanIdentity>) -> String {
@@ -337,9 +370,14 @@ async fn read_response(
 /// Turn a transport error into a failure that names the side and the reason.
 fn classify(err: &reqwest::Error, presented_cert: bool) -> Failure {
     if let Some(diagnosis) = diagnose(err, presented_cert) {
+        let side = match diagnosis.side {
+            TlsSide::Client => "overshare rejected the server",
+            TlsSide::Server => "the server refused the handshake",
+            TlsSide::Unknown => "handshake failed",
+        };
         return Failure {
             kind: FailureKind::Tls,
-            message: diagnosis.to_string(),
+            message: format!("TLS handshake failed ({side}): {diagnosis}"),
         };
     }
     let (kind, what) = if err.is_timeout() {

@@ -35,13 +35,35 @@ pub fn unplanned_reason(operation: &Operation) -> Option<String> {
 /// The collection operation whose items name the last path parameter of `path`:
 /// `/orders/{id}/` → `/orders/`; `/orders/{id}/items/{item}` → `/orders/{id}/items`.
 pub fn sibling_collection<'c>(contract: &'c Contract, path: &str) -> Option<&'c Operation> {
-    let start = path.rfind('{')?;
-    let prefix = &path[..start];
+    let prefix = &path[..path.rfind('{')?];
     let candidates = [prefix.to_string(), prefix.trim_end_matches('/').to_string()];
     candidates
         .iter()
         .filter(|c| !c.is_empty())
         .find_map(|candidate| contract.operation("GET", candidate))
+}
+
+/// Operations whose responses may name the last path parameter of `operation`, best first:
+/// the sibling collection, then other GETs under the same prefix that need no new parameter
+/// (`/profiles/me/` names the caller's own `{id}` for `/profiles/{id}/`).
+pub fn providers<'c>(contract: &'c Contract, operation: &Operation) -> Vec<&'c Operation> {
+    let Some(start) = operation.path.rfind('{') else {
+        return Vec::new();
+    };
+    let prefix = &operation.path[..start];
+    let own_params = template_params(prefix).len();
+    let mut out: Vec<&Operation> = sibling_collection(contract, &operation.path).into_iter().collect();
+    for candidate in &contract.operations {
+        let related = candidate.method == "GET"
+            && candidate.path != operation.path
+            && candidate.path.starts_with(prefix)
+            && template_params(&candidate.path).len() == own_params
+            && !out.iter().any(|o| std::ptr::eq(*o, candidate));
+        if related {
+            out.push(candidate);
+        }
+    }
+    out
 }
 
 /// Scalar fields of the objects a collection returned, in order.
@@ -132,10 +154,10 @@ pub struct Inputs<'a> {
     pub contract: &'a Contract,
     /// `--param name=value`.
     pub user_params: &'a HashMap<String, String>,
-    /// What this identity's sibling collection returned; `None` when not requested yet.
-    pub collection: Option<&'a Harvested>,
-    /// The sibling collection is planned for this identity (so it is worth waiting for).
-    pub collection_planned: bool,
+    /// What this identity's providers (see [`providers`]) returned, best first.
+    pub harvested: Vec<&'a Harvested>,
+    /// Some provider is still planned for this identity (so it is worth waiting for).
+    pub providers_pending: bool,
 }
 
 /// Resolve every parameter of `operation`, or say why not.
@@ -187,12 +209,13 @@ fn path_value(operation: &Operation, name: &str, inputs: &Inputs<'_>) -> Result<
     if let Some(value) = inputs.user_params.get(name) {
         return Ok(value.clone());
     }
-    if inputs.collection.is_none() && inputs.collection_planned {
+    if inputs.providers_pending {
         return Err(Resolution::Wait);
     }
     if let Some(value) = inputs
-        .collection
-        .and_then(|items| items.iter().find_map(|item| value_for(name, item)))
+        .harvested
+        .iter()
+        .find_map(|items| items.iter().find_map(|item| value_for(name, item)))
     {
         return Ok(value);
     }
@@ -203,12 +226,14 @@ fn path_value(operation: &Operation, name: &str, inputs: &Inputs<'_>) -> Result<
     if let Some(value) = declared.and_then(|p| p.examples.iter().find_map(scalar_text)) {
         return Ok(value);
     }
-    let hint = match sibling_collection(inputs.contract, &operation.path) {
-        Some(list) if inputs.collection.is_some() => {
-            format!("; GET {} returned no object with a usable `{name}`", list.path)
-        }
-        Some(list) => format!("; GET {} was not requested", list.path),
-        None => "; the spec has no sibling list operation to take it from".to_string(),
+    let sources: Vec<String> = providers(inputs.contract, operation)
+        .iter()
+        .map(|p| format!("GET {}", p.path))
+        .collect();
+    let hint = if sources.is_empty() {
+        "; no list operation in the spec can provide it".to_string()
+    } else {
+        format!("; {} gave no object with a usable `{name}`", sources.join(", "))
     };
     Err(Resolution::Unresolvable(format!(
         "required path parameter `{name}` has no value{hint}: pass --param {name}=VALUE or add an \

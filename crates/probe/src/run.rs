@@ -231,23 +231,25 @@ impl State {
 
     fn resolve(&self, contract: &Contract, op: usize, identity: usize, options: &RunOptions) -> Resolution {
         let operation = &contract.operations[op];
-        let sibling = plan::sibling_collection(contract, &operation.path);
-        let sibling_index = sibling.and_then(|s| {
-            contract
-                .operations
-                .iter()
-                .position(|o| std::ptr::eq(o, s))
-        });
-        let collection = sibling.and_then(|s| self.harvest.get(&(identity, s.path.clone())));
-        let collection_planned = sibling_index
-            .is_some_and(|index| index != op && !self.abandoned.contains(&(index, identity)));
+        let mut harvested = Vec::new();
+        let mut providers_pending = false;
+        for provider in plan::providers(contract, operation) {
+            match self.harvest.get(&(identity, provider.path.clone())) {
+                Some(items) => harvested.push(items),
+                None => {
+                    let index = contract.operations.iter().position(|o| std::ptr::eq(o, provider));
+                    providers_pending |=
+                        index.is_some_and(|index| !self.abandoned.contains(&(index, identity)));
+                }
+            }
+        }
         plan::resolve(
             operation,
             &Inputs {
                 contract,
                 user_params: &options.params,
-                collection,
-                collection_planned,
+                harvested,
+                providers_pending,
             },
         )
     }

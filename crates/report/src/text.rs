@@ -169,8 +169,14 @@ fn write_findings(report: &Report, out: &mut dyn Write, p: Painter) -> io::Resul
             writeln!(out)?;
         }
         writeln!(out, "{heading}", heading = p.bold(&heading))?;
+        // One reproduce command per operation when every finding shares it: the same curl line
+        // under each of 30 fields buries the fields.
+        let shared = shared_reproduce(&group);
+        if let Some(cmd) = shared {
+            writeln!(out, "{DETAIL}{} {cmd}", p.dim("reproduce:"))?;
+        }
         for finding in group {
-            write_finding(finding, out, p)?;
+            write_finding(finding, out, p, shared.is_none())?;
         }
     }
     writeln!(out)?;
@@ -204,7 +210,20 @@ fn operation_heading(finding: &Finding) -> String {
     }
 }
 
-fn write_finding(finding: &Finding, out: &mut dyn Write, p: Painter) -> io::Result<()> {
+fn shared_reproduce<'f>(group: &[&'f Finding]) -> Option<&'f str> {
+    let first = group.first()?.evidence.reproduce.as_deref()?;
+    group
+        .iter()
+        .all(|f| f.evidence.reproduce.as_deref() == Some(first))
+        .then_some(first)
+}
+
+fn write_finding(
+    finding: &Finding,
+    out: &mut dyn Write,
+    p: Painter,
+    with_reproduce: bool,
+) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", badge_line(finding, p))?;
     let message = if finding.message.is_empty() {
@@ -218,7 +237,7 @@ fn write_finding(finding: &Finding, out: &mut dyn Write, p: Painter) -> io::Resu
     if let Some(evidence) = evidence_line(finding) {
         writeln!(out, "{DETAIL}{evidence}")?;
     }
-    if let Some(cmd) = &finding.evidence.reproduce {
+    if let Some(cmd) = finding.evidence.reproduce.as_deref().filter(|_| with_reproduce) {
         writeln!(out, "{DETAIL}{} {cmd}", p.dim("reproduce:"))?;
     }
     if !finding.source.is_empty() {

@@ -65,9 +65,12 @@ fn missing_fingerprint_is_rejected() {
     assert_invalid(&v, "a finding without fingerprint");
 }
 
+/// Breaks one known key of a valid report.
+type Mutation = fn(&mut Value);
+
 #[test]
 fn malformed_known_keys_are_rejected() {
-    let mutations: [(&str, fn(&mut Value)); 8] = [
+    let mutations: [(&str, Mutation); 8] = [
         ("short fingerprint", |v| {
             v["findings"][0]["fingerprint"] = json!("abc123")
         }),

@@ -19,14 +19,18 @@ use tokio_rustls::client::TlsStream;
 pub fn client_config(pki: &DemoPki, identity: Option<&str>, alpn: &[&[u8]]) -> ClientConfig {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
-    roots.add(CertificateDer::from_pem_slice(pki.ca_cert_pem.as_bytes()).unwrap()).unwrap();
+    roots
+        .add(CertificateDer::from_pem_slice(pki.ca_cert_pem.as_bytes()).unwrap())
+        .unwrap();
     let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_root_certificates(roots);
     let mut config = match identity {
         Some(name) => {
-            let id = pki.identity(name).unwrap_or_else(|| panic!("no identity {name}"));
+            let id = pki
+                .identity(name)
+                .unwrap_or_else(|| panic!("no identity {name}"));
             let cert = CertificateDer::from_pem_slice(id.cert_pem.as_bytes()).unwrap();
             let key = PrivateKeyDer::from_pem_slice(id.key_pem.as_bytes()).unwrap();
             builder.with_client_auth_cert(vec![cert], key).unwrap()
@@ -37,18 +41,31 @@ pub fn client_config(pki: &DemoPki, identity: Option<&str>, alpn: &[&[u8]]) -> C
     config
 }
 
-pub async fn connect_with(server: &DemoServer, config: ClientConfig) -> std::io::Result<TlsStream<TcpStream>> {
+pub async fn connect_with(
+    server: &DemoServer,
+    config: ClientConfig,
+) -> std::io::Result<TlsStream<TcpStream>> {
     connect_to(server.addr(), config).await
 }
 
-pub async fn connect_to(addr: SocketAddr, config: ClientConfig) -> std::io::Result<TlsStream<TcpStream>> {
+pub async fn connect_to(
+    addr: SocketAddr,
+    config: ClientConfig,
+) -> std::io::Result<TlsStream<TcpStream>> {
     let tcp = TcpStream::connect(addr).await?;
     let name = ServerName::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST).into());
-    TlsConnector::from(Arc::new(config)).connect(name, tcp).await
+    TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
 }
 
 pub async fn connect(server: &DemoServer, identity: &str) -> TlsStream<TcpStream> {
-    connect_with(server, client_config(server.pki(), Some(identity), &[b"http/1.1"])).await.unwrap()
+    connect_with(
+        server,
+        client_config(server.pki(), Some(identity), &[b"http/1.1"]),
+    )
+    .await
+    .unwrap()
 }
 
 /// A parsed HTTP/1.1 response.
@@ -61,7 +78,8 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -73,20 +91,38 @@ impl Answer {
 }
 
 /// Sends one request on a TLS stream (`Connection: close`) and reads the whole response.
-pub async fn request_on(mut tls: TlsStream<TcpStream>, method: &str, path: &str) -> std::io::Result<Answer> {
-    let request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+pub async fn request_on(
+    mut tls: TlsStream<TcpStream>,
+    method: &str,
+    path: &str,
+) -> std::io::Result<Answer> {
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+    );
     tls.write_all(request.as_bytes()).await?;
     let mut raw = Vec::new();
     tls.read_to_end(&mut raw).await?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| {
-        std::io::Error::other(format!("no HTTP response: {:?}", String::from_utf8_lossy(&raw)))
-    })?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| {
+            std::io::Error::other(format!(
+                "no HTTP response: {:?}",
+                String::from_utf8_lossy(&raw)
+            ))
+        })?;
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    Ok(Answer { status, head, body: raw[split + 4..].to_vec() })
+    Ok(Answer {
+        status,
+        head,
+        body: raw[split + 4..].to_vec(),
+    })
 }
 
 /// `GET path` as `identity` on a fresh connection.
 pub async fn get(server: &DemoServer, identity: &str, path: &str) -> Answer {
-    request_on(connect(server, identity).await, "GET", path).await.unwrap()
+    request_on(connect(server, identity).await, "GET", path)
+        .await
+        .unwrap()
 }

@@ -1,0 +1,139 @@
+//! Writing reports where the user asked, and the progress line while scanning.
+
+use crate::Fatal;
+use crate::cli::{Format, OutputArgs};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use overshare_exchange::Exchange;
+use overshare_report::Report;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Write every requested format; return the exit code the findings call for.
+pub fn emit(report: &Report, output: &OutputArgs) -> Result<u8, Fatal> {
+    write_all(report, output)?;
+    let failing = report.summary.findings.at_or_above(output.fail_on);
+    Ok(if failing > 0 { 1 } else { 0 })
+}
+
+/// Write every requested format (text to standard output when nothing is asked).
+pub fn write_all(report: &Report, output: &OutputArgs) -> Result<(), Fatal> {
+    for (format, path) in pairs(output)? {
+        match path {
+            Some(path) => write_file(report, format, &path)?,
+            None => write_stdout(report, format)?,
+        }
+    }
+    Ok(())
+}
+
+/// `--format` and `--output` paired by position.
+fn pairs(output: &OutputArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Fatal> {
+    let formats = if output.formats.is_empty() {
+        // `--output report.json` alone: infer the format from the extension.
+        match output.outputs.as_slice() {
+            [] => vec![Format::Text],
+            [only] => vec![infer_format(only)],
+            _ => {
+                return Err(Fatal::Usage(
+                    "several --output files need a --format each, in the same order".into(),
+                ));
+            }
+        }
+    } else {
+        output.formats.clone()
+    };
+    if output.outputs.len() > formats.len() {
+        return Err(Fatal::Usage(format!(
+            "{} --output given for {} --format: pair each --output with a --format",
+            output.outputs.len(),
+            formats.len()
+        )));
+    }
+    let pairs: Vec<_> = formats
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (f, output.outputs.get(i).cloned()))
+        .collect();
+    if pairs.iter().filter(|(_, p)| p.is_none()).count() > 1 {
+        return Err(Fatal::Usage(
+            "only one --format can go to standard output: give the others an --output file".into(),
+        ));
+    }
+    Ok(pairs)
+}
+
+fn infer_format(path: &Path) -> Format {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        _ => Format::Text,
+    }
+}
+
+fn render(report: &Report, format: Format, color: bool) -> Result<Vec<u8>, Fatal> {
+    let mut buffer = Vec::new();
+    match format {
+        Format::Json => buffer.extend_from_slice(overshare_report::to_json(report).as_bytes()),
+        Format::Text => overshare_report::render_text(report, &mut buffer, color)
+            .map_err(|e| Fatal::Usage(format!("cannot render the text report: {e}")))?,
+    }
+    Ok(buffer)
+}
+
+fn write_file(report: &Report, format: Format, path: &Path) -> Result<(), Fatal> {
+    let bytes = render(report, format, false)?;
+    std::fs::write(path, bytes).map_err(|e| {
+        Fatal::Usage(format!("cannot write the report to {}: {e}", path.display()))
+    })?;
+    anstream::eprintln!("wrote the {format:?} report to {}", path.display());
+    Ok(())
+}
+
+fn write_stdout(report: &Report, format: Format) -> Result<(), Fatal> {
+    // anstream strips the colours when stdout is not a terminal or NO_COLOR is set.
+    let bytes = render(report, format, format == Format::Text)?;
+    let mut stdout = anstream::stdout().lock();
+    stdout
+        .write_all(&bytes)
+        .and_then(|()| stdout.flush())
+        .or_else(|e| match e.kind() {
+            // `overshare scan ... | head` is not an error.
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(e),
+        })
+        .map_err(|e| Fatal::Usage(format!("cannot write the report: {e}")))
+}
+
+/// A spinner on standard error, hidden when quiet or when stderr is not a terminal.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        let target = if quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos} requests  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar }
+    }
+
+    pub fn tick(&self, exchange: &Exchange) {
+        self.bar.inc(1);
+        self.bar.set_message(format!(
+            "{} {}",
+            exchange.request.method, exchange.operation.path
+        ));
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,293 @@
+//! `overshare scan`: load, check, probe, analyze, report. Also the engine behind `demo`.
+
+use crate::Fatal;
+use crate::cli::{LimitArgs, OutputArgs, ScanArgs};
+use crate::{emit, identities};
+use overshare_contract::Contract;
+use overshare_exchange::Exchange;
+use overshare_identity::TrustAnchors;
+use overshare_probe::{
+    BodyLimits, IdentityCheck, ProbeSettings, Prober, RunOptions, RunResult, ScanIdentity,
+};
+use overshare_report::{CoverageEntry, CoverageStatus, IdentityStatus, Report, ReportInput};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use url::Url;
+
+/// Everything a scan needs, loaded and validated.
+pub struct Target {
+    pub base_url: Url,
+    /// The spec as given (file path or URL), for the report.
+    pub spec: String,
+    pub trust: TrustAnchors,
+    pub identities: Vec<ScanIdentity>,
+    pub params: HashMap<String, String>,
+}
+
+pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
+    let base_url = parse_base_url(&args.url)?;
+    let trust = identities::trust(&args.identities)?;
+    let loaded = identities::load(&args.identities)?;
+    if loaded.is_empty() {
+        return Err(Fatal::Usage(
+            "no identity: give at least one --identity NAME=CERT,KEY (or --identity-header)".into(),
+        ));
+    }
+    let target = Target {
+        base_url,
+        spec: args.spec.clone(),
+        trust,
+        identities: loaded,
+        params: parse_params(&args.params)?,
+    };
+    let report = execute(target, &args.limits, &args.output).await?;
+    emit::emit(&report, &args.output)
+}
+
+fn parse_base_url(text: &str) -> Result<Url, Fatal> {
+    let url = Url::parse(text).map_err(|err| {
+        Fatal::Usage(format!(
+            "--url `{text}` is not a URL ({err}): write it as https://host:port"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Fatal::Usage(format!(
+            "--url `{text}` must be an http:// or https:// URL with a host"
+        )));
+    }
+    Ok(url)
+}
+
+fn parse_params(params: &[String]) -> Result<HashMap<String, String>, Fatal> {
+    params
+        .iter()
+        .map(|p| match p.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                Ok((name.trim().to_string(), value.to_string()))
+            }
+            _ => Err(Fatal::Usage(format!(
+                "--param `{p}`: write it as NAME=VALUE (e.g. --param id=42)"
+            ))),
+        })
+        .collect()
+}
+
+/// Run a whole scan and build its report. Exit-code decisions stay with the caller.
+pub async fn execute(target: Target, limits: &LimitArgs, output: &OutputArgs) -> Result<Report, Fatal> {
+    let started = Instant::now();
+    let started_at = rfc3339_now();
+    let settings = probe_settings(&target.base_url, limits);
+    let identity_status = identity_statuses(&target.identities);
+    let prober = Prober::new(settings, &target.trust, target.identities)
+        .map_err(|err| Fatal::Usage(err.to_string()))?;
+    let contract = load_contract(&target.spec, &prober).await?;
+    let (checks, preflight_exchanges) = overshare_probe::preflight(&prober).await;
+    let usable: Vec<usize> = (0..checks.len()).filter(|&i| checks[i].result.is_ok()).collect();
+    if usable.is_empty() {
+        return Err(Fatal::Unreachable(unreachable_message(&target.base_url, &checks)));
+    }
+    let (cancel_tx, cancel_rx) = watch::channel(None);
+    let guards = spawn_cancellers(cancel_tx, Duration::from_secs(limits.max_time));
+    let progress = emit::Progress::new(output.quiet);
+    let options = RunOptions { params: target.params };
+    let result = overshare_probe::run(&contract, &prober, &usable, &options, cancel_rx, &|ex: &Exchange| {
+        progress.tick(ex)
+    })
+    .await;
+    progress.finish();
+    for guard in guards {
+        guard.abort();
+    }
+    let findings = overshare_analyze::analyze_all(&result.exchanges, &contract);
+    let requests_sent = prober.requests_sent();
+    drop(preflight_exchanges);
+    Ok(Report::new(ReportInput {
+        target: target.base_url.to_string(),
+        spec: target.spec,
+        started_at,
+        duration_ms: started.elapsed().as_millis() as u64,
+        interrupted: result.interrupted.is_some(),
+        requests_sent,
+        identities: merge_checks(identity_status, &checks),
+        coverage: coverage(&contract, &result),
+        errors: run_errors(&contract, &result),
+        findings,
+        ..Default::default()
+    }))
+}
+
+fn probe_settings(base_url: &Url, limits: &LimitArgs) -> ProbeSettings {
+    let mut settings = ProbeSettings::new(base_url.clone());
+    settings.concurrency = limits.concurrency as usize;
+    settings.rate = NonZeroU32::new(limits.rate);
+    settings.timeout = Duration::from_secs(limits.timeout);
+    settings.limits = BodyLimits {
+        max_wire_bytes: limits.max_body,
+        max_decoded_bytes: limits.max_decoded,
+        max_json_depth: limits.max_json_depth as usize,
+    };
+    settings
+}
+
+/// Read the spec from a file, or fetch it with the first identity when it is a URL.
+async fn load_contract(spec: &str, prober: &Prober) -> Result<Contract, Fatal> {
+    if spec.starts_with("https://") || spec.starts_with("http://") {
+        let url = Url::parse(spec).map_err(|e| Fatal::Usage(format!("--spec `{spec}`: {e}")))?;
+        let text = prober
+            .fetch_document(&url)
+            .await
+            .map_err(|e| Fatal::Unreachable(format!("cannot fetch the spec {spec}: {e}")))?;
+        return overshare_contract::load_str(&text, spec, None)
+            .map_err(|e| Fatal::Usage(e.to_string()));
+    }
+    overshare_contract::load_file(Path::new(spec)).map_err(|e| Fatal::Usage(e.to_string()))
+}
+
+/// Ctrl-C and the total time limit both stop the run; the report is still written.
+fn spawn_cancellers(
+    cancel: watch::Sender<Option<String>>,
+    max_time: Duration,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let on_signal = cancel.clone();
+    let signal = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = on_signal.send(Some("interrupted (Ctrl-C)".into()));
+        }
+    });
+    let timer = tokio::spawn(async move {
+        tokio::time::sleep(max_time).await;
+        let _ = cancel.send(Some(format!(
+            "the --max-time limit of {}s was reached",
+            max_time.as_secs()
+        )));
+    });
+    vec![signal, timer]
+}
+
+fn identity_statuses(identities: &[ScanIdentity]) -> Vec<IdentityStatus> {
+    identities
+        .iter()
+        .map(|i| IdentityStatus::ok(i.name.clone(), i.cert.as_ref().map(|c| c.subject().to_string())))
+        .collect()
+}
+
+fn merge_checks(statuses: Vec<IdentityStatus>, checks: &[IdentityCheck]) -> Vec<IdentityStatus> {
+    statuses
+        .into_iter()
+        .zip(checks)
+        .map(|(status, check)| match &check.result {
+            Ok(()) => status,
+            Err(failure) => IdentityStatus::failed(status.name, status.subject, failure.message.clone()),
+        })
+        .collect()
+}
+
+fn unreachable_message(base: &Url, checks: &[IdentityCheck]) -> String {
+    let mut message = format!("no identity could reach {base}:");
+    for check in checks {
+        if let Err(failure) = &check.result {
+            message.push_str(&format!("\n  identity `{}`: {}", check.identity, failure.message));
+        }
+    }
+    message
+}
+
+fn coverage(contract: &Contract, result: &RunResult) -> Vec<CoverageEntry> {
+    result
+        .coverage
+        .iter()
+        .map(|c| {
+            let operation = &contract.operations[c.operation];
+            let tested = !c.tested_by.is_empty();
+            let reason = skip_reason(&c.skipped, tested);
+            CoverageEntry {
+                method: operation.method.clone(),
+                path: operation.path.clone(),
+                operation_id: operation.operation_id.clone(),
+                status: if tested { CoverageStatus::Tested } else { CoverageStatus::Skipped },
+                reason,
+                identities: c.tested_by.clone(),
+                requests: c.requests,
+            }
+        })
+        .collect()
+}
+
+/// One line for the skip reasons: a reason shared by every identity is said once.
+fn skip_reason(skipped: &[(String, String)], partly_tested: bool) -> Option<String> {
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (who, why) in skipped {
+        match reasons.iter_mut().find(|(r, _)| r == why) {
+            Some((_, names)) => names.push(who),
+            None => reasons.push((why, vec![who])),
+        }
+    }
+    let lines: Vec<String> = reasons
+        .into_iter()
+        .map(|(why, names)| {
+            if names.contains(&"*") || (reasons_single(skipped) && !partly_tested) {
+                why.to_string()
+            } else {
+                format!("{} ({})", why, names.join(", "))
+            }
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("; "))
+}
+
+fn reasons_single(skipped: &[(String, String)]) -> bool {
+    skipped.windows(2).all(|w| w[0].1 == w[1].1)
+}
+
+/// Requests that got no response, one line each, and the interruption if any.
+fn run_errors(contract: &Contract, result: &RunResult) -> Vec<String> {
+    let _ = contract;
+    let mut errors: Vec<String> = result
+        .exchanges
+        .iter()
+        .filter_map(|ex| {
+            let failure = ex.outcome.as_ref().err()?;
+            Some(format!(
+                "{} {} as `{}`: {}",
+                ex.request.method,
+                ex.operation.path,
+                ex.identity.as_deref().unwrap_or("(anonymous)"),
+                failure.message
+            ))
+        })
+        .collect();
+    if let Some(reason) = &result.interrupted {
+        errors.push(format!("scan stopped early: {reason}; the report holds what was found before"));
+    }
+    errors
+}
+
+fn rfc3339_now() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_need_a_name() {
+        assert!(parse_params(&["id=4".into()]).is_ok());
+        assert!(parse_params(&["=4".into()]).is_err());
+        assert!(parse_params(&["id".into()]).is_err());
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        assert!(parse_base_url("https://127.0.0.1:8443").is_ok());
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("127.0.0.1:8443").is_err());
+    }
+}
