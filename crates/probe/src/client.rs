@@ -10,7 +10,7 @@
 use crate::body::{BodyLimits, decode, parse_json};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use overshare_exchange::{Exchange, Failure, FailureKind, PlannedOperation, Request, Response};
-use overshare_identity::{ClientCert, TlsSide, TrustAnchors, client_config, diagnose};
+use overshare_identity::{ClientCert, TrustAnchors, client_config, diagnose};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -77,6 +77,7 @@ pub struct Prober {
     agents: Vec<Agent>,
     anonymous: reqwest::Client,
     limiter: Option<DefaultDirectRateLimiter>,
+    trust: TrustAnchors,
     trust_file: Option<PathBuf>,
     seq: AtomicUsize,
 }
@@ -123,6 +124,7 @@ impl Prober {
             .map(|rate| RateLimiter::direct(Quota::per_second(rate)));
         Ok(Prober {
             trust_file: trust.path().map(PathBuf::from),
+            trust: trust.clone(),
             settings,
             agents,
             anonymous,
@@ -141,6 +143,13 @@ impl Prober {
 
     pub fn identity(&self, index: usize) -> &ScanIdentity {
         &self.agents[index].identity
+    }
+
+    /// A bare handshake check for one identity (see [`crate::handshake`]).
+    pub async fn check_handshake(&self, index: usize) -> Result<(), Failure> {
+        let cert = self.agents[index].identity.cert.as_ref();
+        let timeout = self.settings.connect_timeout + self.settings.timeout;
+        crate::handshake::check(&self.settings.base_url, &self.trust, cert, timeout).await
     }
 
     /// Requests sent so far.
@@ -369,16 +378,8 @@ async fn read_response(
 
 /// Turn a transport error into a failure that names the side and the reason.
 fn classify(err: &reqwest::Error, presented_cert: bool) -> Failure {
-    if let Some(diagnosis) = diagnose(err, presented_cert) {
-        let side = match diagnosis.side {
-            TlsSide::Client => "overshare rejected the server",
-            TlsSide::Server => "the server refused the handshake",
-            TlsSide::Unknown => "handshake failed",
-        };
-        return Failure {
-            kind: FailureKind::Tls,
-            message: format!("TLS handshake failed ({side}): {diagnosis}"),
-        };
+    if diagnose(err, presented_cert).is_some() {
+        return crate::handshake::tls_failure(err, presented_cert);
     }
     let (kind, what) = if err.is_timeout() {
         (FailureKind::Timeout, "timed out")

@@ -9,10 +9,12 @@
 //! - [`plan`]: pure planning (safe methods only, parameter values, harvesting ids from lists);
 //! - [`client`]: the HTTP clients and the scope rules every request obeys;
 //! - [`body`]: decompression and JSON parsing with caps, so hostile servers cannot exhaust us;
+//! - [`handshake`]: a bare TLS check per identity, so a rejected certificate is explained;
 //! - [`run`]: preflight and the round-by-round run, cancellable without losing results.
 
 pub mod body;
 pub mod client;
+pub mod handshake;
 pub mod plan;
 pub mod run;
 

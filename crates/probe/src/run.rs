@@ -53,7 +53,8 @@ pub struct RunOptions {
 /// A cancellation signal: `true` with a reason once the run must stop.
 pub type Cancel = watch::Receiver<Option<String>>;
 
-/// Check every identity with one GET of the base URL: any HTTP answer proves the handshake.
+/// Check every identity: a bare TLS handshake first (it explains rejections precisely), then
+/// one GET of the base URL; any HTTP answer proves the edge accepted the identity.
 ///
 /// Some TLS terminators accept the handshake and answer 400 instead of failing it (nginx with
 /// `ssl_verify_client on` and no or a bad certificate): those answers count as failures too.
@@ -74,14 +75,22 @@ pub async fn preflight(prober: &Prober) -> (Vec<IdentityCheck>, Vec<Exchange>) {
         };
         prober.send(planned)
     });
-    let exchanges = futures::future::join_all(sends).await;
-    let checks = exchanges
-        .iter()
-        .map(|exchange| IdentityCheck {
-            identity: exchange.identity.clone().unwrap_or_default(),
-            result: edge_verdict(exchange),
-        })
-        .collect();
+    let handshakes = futures::future::join_all((0..count).map(|i| prober.check_handshake(i))).await;
+    let mut exchanges = Vec::new();
+    let mut checks = Vec::new();
+    for (index, (handshake, send)) in handshakes.into_iter().zip(sends).enumerate() {
+        let identity = prober.identity(index).name.clone();
+        let result = match handshake {
+            Err(failure) => Err(failure),
+            Ok(()) => {
+                let exchange = send.await;
+                let verdict = edge_verdict(&exchange);
+                exchanges.push(exchange);
+                verdict
+            }
+        };
+        checks.push(IdentityCheck { identity, result });
+    }
     (checks, exchanges)
 }
 
