@@ -70,12 +70,13 @@ fn parse_json(text: &str, name: &str) -> Result<Value> {
 fn parse_yaml(text: &str, name: &str) -> Result<Value> {
     if text.trim().is_empty() {
         // yaml_serde reads an empty stream as null; say plainly what is wrong instead.
-        return Err(SpecError::Syntax {
-            file: name.to_owned(),
-            line: 1,
-            column: 1,
-            format: "YAML",
-            message: "the file is empty".to_owned(),
+        return Err(SpecError::Invalid {
+            at: crate::error::Location {
+                file: name.to_owned(),
+                pointer: String::new(),
+                line: None,
+            },
+            message: "the file is empty; expected an OpenAPI document".to_owned(),
         });
     }
     yaml_serde::from_str(text).map_err(|err| {

@@ -251,7 +251,10 @@ fn missing_reason(doc: &Document, ptr: &str) -> String {
             while doc.get(pointer::parent(missing)).is_none() {
                 missing = pointer::parent(missing);
             }
-            format!("`{}` does not exist in {}", show(missing), doc.name)
+            let hint = elsewhere(doc, &want)
+                .map(|p| format!(" (it exists at `#{p}`)"))
+                .unwrap_or_default();
+            format!("`{}` does not exist in {}{hint}", show(missing), doc.name)
         }
     }
 }

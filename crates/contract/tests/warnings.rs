@@ -3,7 +3,7 @@
 use overshare_contract::load_str;
 
 #[test]
-fn duplicate_keys_odd_statuses_and_old_ref_siblings_are_reported() {
+fn duplicate_keys_odd_statuses_unknown_types_and_old_ref_siblings_are_reported() {
     let text = "\
 openapi: 3.0.3
 info: {title: t, version: '1'}
@@ -19,7 +19,10 @@ paths:
                 $ref: '#/components/schemas/A'
                 nullable: true
         ok: {description: not a status}
-  /a/:
+  /b/:
+    get:
+      responses: {'200': {description: first}}
+  /b/:
     post:
       responses: {'201': {description: created}}
 components:
@@ -27,9 +30,9 @@ components:
     A: {type: object, properties: {x: {type: wat}}}
 ";
     let c = load_str(text, "w.yaml", None).expect("loads");
-    // the later `/a/` won
-    assert_eq!(c.operations.len(), 1);
-    assert_eq!(c.operations[0].method, "POST");
+    // the later `/b/` won
+    let ops: Vec<_> = c.operations.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
+    assert_eq!(ops, ["GET /a/", "POST /b/"]);
     insta::assert_debug_snapshot!(c.warnings);
 }
 

@@ -300,6 +300,82 @@ mod tests {
         assert_eq!(encode_segment("x-1_2.3~"), "x-1_2.3~");
     }
 
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: plan, version: "1"}
+paths:
+  /orders/:
+    get: {responses: {"200": {description: ok}}}
+  /orders/{id}/:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}}
+  /reports/{format}/:
+    get:
+      parameters:
+        - {name: format, in: path, required: true, schema: {type: string}}
+        - {name: since, in: query, required: true, schema: {type: string}, example: "2026-01-01"}
+        - {name: page, in: query, required: false, schema: {type: integer}}
+      responses: {"200": {description: ok}}
+"#;
+
+    fn inputs<'a>(
+        contract: &'a Contract,
+        params: &'a HashMap<String, String>,
+        harvested: Vec<&'a Harvested>,
+        pending: bool,
+    ) -> Inputs<'a> {
+        Inputs { contract, user_params: params, harvested, providers_pending: pending }
+    }
+
+    #[test]
+    fn path_values_wait_for_the_list_then_use_its_ids() {
+        let contract = overshare_contract::load_str(SPEC, "plan.yaml", None).unwrap();
+        let detail = contract.operation("GET", "/orders/{id}/").unwrap();
+        let params = HashMap::new();
+        assert_eq!(resolve(detail, &inputs(&contract, &params, vec![], true)), Resolution::Wait);
+        let listed = harvest(&json!({"results": [{"id": 101}]}));
+        match resolve(detail, &inputs(&contract, &params, vec![&listed], false)) {
+            Resolution::Ready { path, .. } => assert_eq!(path, "/orders/101/"),
+            other => panic!("{other:?}"),
+        }
+        let user: HashMap<String, String> = [("id".to_string(), "7".to_string())].into();
+        match resolve(detail, &inputs(&contract, &user, vec![&listed], false)) {
+            Resolution::Ready { path, .. } => assert_eq!(path, "/orders/7/", "--param wins"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unresolvable_parameter_is_named_with_the_fix() {
+        let contract = overshare_contract::load_str(SPEC, "plan.yaml", None).unwrap();
+        let reports = contract.operation("GET", "/reports/{format}/").unwrap();
+        let params = HashMap::new();
+        match resolve(reports, &inputs(&contract, &params, vec![], false)) {
+            Resolution::Unresolvable(reason) => {
+                assert!(reason.contains("path parameter `format`"), "{reason}");
+                assert!(reason.contains("--param format=VALUE"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let user: HashMap<String, String> = [("format".to_string(), "csv".to_string())].into();
+        match resolve(reports, &inputs(&contract, &user, vec![], false)) {
+            Resolution::Ready { path, query, .. } => {
+                assert_eq!(path, "/reports/csv/");
+                assert_eq!(query, vec![("since".to_string(), "2026-01-01".to_string())]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn providers_are_the_sibling_list_and_same_prefix_gets() {
+        let contract = overshare_contract::load_str(SPEC, "plan.yaml", None).unwrap();
+        let detail = contract.operation("GET", "/orders/{id}/").unwrap();
+        let found: Vec<&str> = providers(&contract, detail).iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(found, vec!["/orders/"]);
+    }
+
     #[test]
     fn only_safe_methods_are_planned() {
         assert!(is_safe_method("GET"));

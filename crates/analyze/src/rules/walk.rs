@@ -91,8 +91,10 @@ impl<'a> Walker<'_, 'a> {
         let escaped = escape(key);
         ptr.push('/');
         ptr.push_str(&escaped);
+        // A map's keys are data (ids, locales): fold them like array indexes.
+        let is_map_entry = !view.properties.contains_key(key) && !view.declares_keys();
         pat.push('/');
-        pat.push_str(&escaped);
+        pat.push_str(if is_map_entry { "*" } else { &escaped });
         match view.properties.get(key) {
             Some(declared) => {
                 if view.is_write_only(self.contract, key) {
