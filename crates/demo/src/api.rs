@@ -29,6 +29,8 @@ enum Route {
     OrdersRetrieve(u64),
     CatalogueList,
     Ping,
+    /// drf-spectacular's `SpectacularAPIView` (`?format=json`): the spec itself.
+    Schema,
 }
 
 /// Answers one request. Order of checks follows Django/DRF: URL resolution (404), then
@@ -63,9 +65,15 @@ fn resolve(path: &str) -> Option<Route> {
         ["orders", id] => Route::OrdersRetrieve(parse_pk(id)?),
         ["catalogue"] => Route::CatalogueList,
         ["ping"] => Route::Ping,
+        ["schema"] => Route::Schema,
         _ => return None,
     };
     Some(route)
+}
+
+/// The embedded spec as JSON, as `GET /api/schema/?format=json` serves it.
+fn spec_json() -> Value {
+    yaml_serde::from_str(crate::SPEC_YAML).unwrap_or(Value::Null)
 }
 
 /// Django's `int` path converter: `[0-9]+`.
@@ -88,6 +96,7 @@ fn dispatch(route: Route, tenant: &Tenant) -> ApiResponse {
         Route::OrdersRetrieve(id) => data::order_detail(id),
         Route::CatalogueList => Some(data::catalogue_list()),
         Route::Ping => Some(data::ping()),
+        Route::Schema => Some(spec_json()),
     };
     body.map_or_else(not_found, ok)
 }
@@ -105,6 +114,7 @@ fn metadata(route: Route) -> ApiResponse {
         Route::OrdersRetrieve(_) => "Order Instance",
         Route::CatalogueList => "Catalogue List",
         Route::Ping => "Ping",
+        Route::Schema => "Schema",
     };
     ok(json!({
         "name": name,

@@ -182,3 +182,17 @@ async fn output_file_gets_the_json_report() {
     let text = std::fs::read_to_string(demo.dir.path().join("report.txt")).unwrap();
     assert!(text.contains("Score"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spec_can_be_fetched_from_the_api_over_mtls() {
+    let demo = Demo::start().await;
+    let mut args = demo.scan_args();
+    let spec_at = args.iter().position(|a| a == "--spec").unwrap() + 1;
+    args[spec_at] = format!("{}/api/schema/", demo.server.base_url());
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let output = overshare(args).await;
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {}", stderr(&output)));
+    assert_eq!(finding_keys(&report), expected_findings());
+    assert!(report["spec"].as_str().unwrap().ends_with("/api/schema/"));
+}

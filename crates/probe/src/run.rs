@@ -130,6 +130,7 @@ pub async fn run(
         if ready.is_empty() {
             break;
         }
+        let mut in_flight: HashSet<(usize, usize)> = ready.iter().map(|(o, i, _)| (*o, *i)).collect();
         let mut stream = futures::stream::iter(ready)
             .map(|(op, identity, planned)| async move { (op, identity, prober.send(planned).await) })
             .buffer_unordered(prober.settings().concurrency.max(1));
@@ -137,11 +138,15 @@ pub async fn run(
             tokio::select! {
                 biased;
                 reason = cancelled(&mut cancel) => {
+                    for (op, identity) in in_flight.drain() {
+                        state.skip(op, identity, format!("no answer before the scan stopped: {reason}"));
+                    }
                     result.interrupted = Some(reason);
                     break;
                 }
                 next = stream.next() => match next {
                     Some((op, identity, exchange)) => {
+                        in_flight.remove(&(op, identity));
                         on_exchange(&exchange);
                         state.record(contract, op, identity, &exchange);
                         result.exchanges.push(exchange);
