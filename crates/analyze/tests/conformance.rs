@@ -140,8 +140,19 @@ fn contract() -> Contract {
     load_str(SPEC, "conformance.yaml", None).expect("spec loads")
 }
 
-fn exchange(seq: usize, identity: &str, path: &str, status: u16, content_type: &str, body: Value) -> Exchange {
-    let bytes = if body.is_null() { Vec::new() } else { serde_json::to_vec(&body).unwrap() };
+fn exchange(
+    seq: usize,
+    identity: &str,
+    path: &str,
+    status: u16,
+    content_type: &str,
+    body: Value,
+) -> Exchange {
+    let bytes = if body.is_null() {
+        Vec::new()
+    } else {
+        serde_json::to_vec(&body).unwrap()
+    };
     Exchange {
         seq,
         identity: Some(identity.to_string()),
@@ -170,7 +181,10 @@ fn exchange(seq: usize, identity: &str, path: &str, status: u16, content_type: &
 }
 
 fn json_200(path: &str, body: Value) -> Vec<Finding> {
-    analyze_all(&[exchange(0, "a", path, 200, "application/json", body)], &contract())
+    analyze_all(
+        &[exchange(0, "a", path, 200, "application/json", body)],
+        &contract(),
+    )
 }
 
 fn patterns(findings: &[Finding]) -> Vec<(&str, &str)> {
@@ -196,9 +210,15 @@ fn undeclared_nested_property_in_array_is_one_finding_with_folded_pointer() {
         ]
     );
     let password = &findings[1];
-    assert_eq!(password.location.json_pointer.as_deref(), Some("/results/0/user/password"));
+    assert_eq!(
+        password.location.json_pointer.as_deref(),
+        Some("/results/0/user/password")
+    );
     assert_eq!(password.location.field.as_deref(), Some("password"));
-    assert_eq!(password.evidence.value.as_deref(), Some("pbkdf2_sha256$…[redacted]"));
+    assert_eq!(
+        password.evidence.value.as_deref(),
+        Some("pbkdf2_sha256$…[redacted]")
+    );
     assert_eq!(password.severity, Severity::Medium);
     assert_eq!(password.cwe, vec!["CWE-213"]);
     assert_eq!(password.owasp, vec!["API3:2023"]);
@@ -234,7 +254,10 @@ fn free_form_objects_are_not_judged() {
 fn composition_declares_the_union_of_its_branches() {
     let ok = json_200("/composed/", json!({"id": 1, "card_last4": "4242"}));
     assert!(ok.is_empty(), "{ok:?}");
-    let leak = json_200("/composed/", json!({"id": 1, "iban_last4": "0000", "card_number": "4242424242424242"}));
+    let leak = json_200(
+        "/composed/",
+        json!({"id": 1, "iban_last4": "0000", "card_number": "4242424242424242"}),
+    );
     assert_eq!(patterns(&leak), vec![("OVS101", "/card_number")]);
     assert_eq!(leak[0].evidence.value.as_deref(), Some("4242…[redacted]"));
 }
@@ -252,22 +275,38 @@ fn recursive_schemas_are_walked_to_any_depth() {
 
 #[test]
 fn write_only_property_in_a_response_is_high() {
-    let findings = json_200("/account/", json!({"username": "u", "password": "hunter2hunter2", "nickname": null}));
+    let findings = json_200(
+        "/account/",
+        json!({"username": "u", "password": "hunter2hunter2", "nickname": null}),
+    );
     assert_eq!(patterns(&findings), vec![("OVS105", "/password")]);
     assert_eq!(findings[0].severity, Severity::High);
 }
 
 #[test]
 fn body_where_none_is_declared() {
-    let findings = json_200("/ping/", json!({"status": "ok", "database": "postgres://u:p@db/app"}));
+    let findings = json_200(
+        "/ping/",
+        json!({"status": "ok", "database": "postgres://u:p@db/app"}),
+    );
     assert_eq!(patterns(&findings), vec![("OVS102", "")]);
-    assert!(findings[0].message.contains("`database`"), "{}", findings[0].message);
-    assert!(!findings[0].message.contains("postgres://"), "values are never in messages");
+    assert!(
+        findings[0].message.contains("`database`"),
+        "{}",
+        findings[0].message
+    );
+    assert!(
+        !findings[0].message.contains("postgres://"),
+        "values are never in messages"
+    );
 }
 
 #[test]
 fn empty_body_where_none_is_declared_is_fine() {
-    let findings = analyze_all(&[exchange(0, "a", "/ping/", 200, "text/plain", Value::Null)], &contract());
+    let findings = analyze_all(
+        &[exchange(0, "a", "/ping/", 200, "text/plain", Value::Null)],
+        &contract(),
+    );
     assert!(findings.is_empty(), "{findings:?}");
 }
 
@@ -276,8 +315,22 @@ fn unlisted_status_and_content_type() {
     let contract = contract();
     let findings = analyze_all(
         &[
-            exchange(0, "a", "/ping/", 500, "text/html", json!("<h1>Server Error</h1>")),
-            exchange(1, "a", "/ping/", 404, "text/html", json!("<h1>Not Found</h1>")),
+            exchange(
+                0,
+                "a",
+                "/ping/",
+                500,
+                "text/html",
+                json!("<h1>Server Error</h1>"),
+            ),
+            exchange(
+                1,
+                "a",
+                "/ping/",
+                404,
+                "text/html",
+                json!("<h1>Not Found</h1>"),
+            ),
         ],
         &contract,
     );
@@ -285,21 +338,42 @@ fn unlisted_status_and_content_type() {
     got.sort();
     assert_eq!(
         got,
-        vec![("OVS103", "status:500"), ("OVS104", "content-type:text/html")]
+        vec![
+            ("OVS103", "status:500"),
+            ("OVS104", "content-type:text/html")
+        ]
     );
 }
 
 #[test]
 fn findings_group_identities_and_keep_fingerprints_stable() {
-    let body = json!({"count": 1, "results": [{"id": 1, "user": {"id": 1, "email": "a@example.com"}}]});
+    let body =
+        json!({"count": 1, "results": [{"id": 1, "user": {"id": 1, "email": "a@example.com"}}]});
     let exchanges = [
-        exchange(0, "partner-a", "/orders/", 200, "application/json", body.clone()),
-        exchange(1, "partner-b", "/orders/", 200, "application/json; charset=utf-8", body.clone()),
+        exchange(
+            0,
+            "partner-a",
+            "/orders/",
+            200,
+            "application/json",
+            body.clone(),
+        ),
+        exchange(
+            1,
+            "partner-b",
+            "/orders/",
+            200,
+            "application/json; charset=utf-8",
+            body.clone(),
+        ),
     ];
     let findings = analyze_all(&exchanges, &contract());
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].identities, vec!["partner-a", "partner-b"]);
     assert_eq!(findings[0].identity.as_deref(), Some("partner-a"));
     let again = analyze_all(&exchanges[1..], &contract());
-    assert_eq!(again[0].fingerprint, findings[0].fingerprint, "identity does not change the fingerprint");
+    assert_eq!(
+        again[0].fingerprint, findings[0].fingerprint,
+        "identity does not change the fingerprint"
+    );
 }

@@ -11,6 +11,16 @@ fn main() {
         eprintln!("saphyr events ({n}): {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let c = overshare_contract::load_str(&text, &arg, None).expect("load");
-        eprintln!("load_str: {:?} ({} ops, {} schemas)", t.elapsed(), c.operations.len(), c.schemas.len());
+        eprintln!(
+            "load_str: {:?} ({} ops, {} schemas)",
+            t.elapsed(),
+            c.operations.len(),
+            c.schemas.len()
+        );
+        let value: serde_json::Value = yaml_serde::from_str(&text).expect("yaml");
+        let json = serde_json::to_string_pretty(&value).expect("json");
+        let t = std::time::Instant::now();
+        let c = overshare_contract::load_str(&json, &arg, None).expect("load");
+        eprintln!("load_str of it as JSON: {:?} ({} ops)", t.elapsed(), c.operations.len());
     }
 }

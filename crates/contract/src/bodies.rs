@@ -4,21 +4,25 @@
 //! * 2.0: a response has at most one `schema`, served as each of the `produces` media types (the
 //!   operation's, else the document's, else `application/json`); the request body is the
 //!   `in: body` parameter (or the `formData` parameters) with the `consumes` media types.
+//!
+//! `op` is the operation's node and `op_map` its members.
 
 use crate::error::Result;
-use crate::model::{MediaType, RequestBody, ResponseSpec, SpecVersion, StatusKey};
+use crate::model::{MediaType, RequestBody, ResponseSpec, SchemaId, SpecVersion, StatusKey};
 use crate::normalize::{Normalizer, expect_object, is_true, str_field};
 use crate::params::{In, RawParam, form_schema};
 use crate::refs::Node;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// Media types 2.0 assumes when neither the operation nor the document lists any.
+/// The media type 2.0 assumes when neither the operation nor the document lists any.
 const DEFAULT_MEDIA: &str = "application/json";
 
+type Members = Map<String, Value>;
+
 impl Normalizer {
-    /// The responses of the operation at `op`, in document order.
-    pub fn responses(&mut self, op: &Node) -> Result<Vec<ResponseSpec>> {
-        let Some(value) = op.value().get("responses") else {
+    /// The responses of the operation, in document order.
+    pub fn responses(&mut self, op: &Node, op_map: &Members) -> Result<Vec<ResponseSpec>> {
+        let Some(value) = op_map.get("responses") else {
             // Required before 3.1; worth a word there, since nothing can be checked.
             if self.version != SpecVersion::OpenApi31 {
                 self.warn(op, "operation without `responses`");
@@ -28,31 +32,40 @@ impl Normalizer {
         let owner = op.child("responses");
         let map = expect_object(&owner, value, "`responses`")?;
         let mut out = Vec::with_capacity(map.len());
-        for key in map.keys() {
+        for (key, response) in map {
             if key.starts_with("x-") {
                 continue;
             }
             let Some(status) = status_key(key) else {
-                let message =
-                    format!("`{key}` is not a status code, `2XX`-style range or `default`; ignored");
+                let message = format!(
+                    "`{key}` is not a status code, `2XX`-style range or `default`; ignored"
+                );
                 self.warn(&owner.child(key), message);
                 continue;
             };
-            let node = self.deref(owner.child(key))?;
-            out.push(self.response(status, &node, op)?);
+            let response = self.follow(owner.child(key), response)?;
+            let map = expect_object(response.node(), response.value(), "a response")?;
+            out.push(self.response(status, response.node(), map, op_map)?);
         }
         Ok(out)
     }
 
-    fn response(&mut self, status: StatusKey, node: &Node, op: &Node) -> Result<ResponseSpec> {
-        let map = expect_object(node, node.value(), "a response")?;
+    fn response(
+        &mut self,
+        status: StatusKey,
+        node: &Node,
+        map: &Members,
+        op_map: &Members,
+    ) -> Result<ResponseSpec> {
         let content = match self.version {
-            SpecVersion::Swagger2 if map.contains_key("schema") => {
-                let schema = self.schema(&node.child("schema"))?;
-                self.media_types(op, "produces", Some(schema))
-            }
-            SpecVersion::Swagger2 => Vec::new(),
-            _ => self.content(node)?,
+            SpecVersion::Swagger2 => match map.get("schema") {
+                Some(schema) => {
+                    let schema = self.schema_at(&node.child("schema"), schema)?;
+                    self.media_types(op_map, "produces", Some(schema))
+                }
+                None => Vec::new(),
+            },
+            _ => self.content(node, map)?,
         };
         Ok(ResponseSpec {
             status,
@@ -61,39 +74,49 @@ impl Normalizer {
         })
     }
 
-    /// The 3.x `requestBody` of the operation at `op`.
-    pub fn request_body(&mut self, op: &Node) -> Result<Option<RequestBody>> {
-        if op.value().get("requestBody").is_none() {
+    /// The 3.x `requestBody` of the operation.
+    pub fn request_body(&mut self, op: &Node, op_map: &Members) -> Result<Option<RequestBody>> {
+        let Some(body) = op_map.get("requestBody") else {
             return Ok(None);
-        }
-        let node = self.deref(op.child("requestBody"))?;
-        let map = expect_object(&node, node.value(), "a request body")?;
-        let required = is_true(map, "required");
+        };
+        let body = self.follow(op.child("requestBody"), body)?;
+        let map = expect_object(body.node(), body.value(), "a request body")?;
         Ok(Some(RequestBody {
-            required,
-            content: self.content(&node)?,
+            required: is_true(map, "required"),
+            content: self.content(body.node(), map)?,
         }))
     }
 
     /// The 2.0 request body: the `in: body` parameter, else the `formData` parameters.
-    pub fn body_from_params(&mut self, op: &Node, params: &[RawParam]) -> Result<Option<RequestBody>> {
+    pub fn body_from_params(
+        &mut self,
+        op: &Node,
+        op_map: &Members,
+        params: &[RawParam],
+    ) -> Result<Option<RequestBody>> {
         if let Some(body) = params.iter().find(|p| p.location == In::Body) {
             let schema = match body.node.value().get("schema") {
-                Some(_) => Some(self.schema(&body.node.child("schema"))?),
+                Some(schema) => Some(self.schema_at(&body.node.child("schema"), schema)?),
                 None => None,
             };
             return Ok(Some(RequestBody {
                 required: body.required,
-                content: self.media_types(op, "consumes", schema),
+                content: self.media_types(op_map, "consumes", schema),
             }));
         }
-        let fields: Vec<&RawParam> = params.iter().filter(|p| p.location == In::FormData).collect();
+        let fields: Vec<&RawParam> = params
+            .iter()
+            .filter(|p| p.location == In::FormData)
+            .collect();
         if fields.is_empty() {
             return Ok(None);
         }
-        let origin = op.doc.origin(&crate::pointer::child(&op.ptr, "parameters"));
+        let origin = op
+            .doc
+            .origin(&crate::pointer::child(&op.ptr, "parameters"));
         let schema = form_schema(self, origin, &fields)?;
-        let mut content = self.media_types(op, "consumes", Some(schema));
+        // Only the form media types of `consumes` describe form fields.
+        let mut content = self.media_types(op_map, "consumes", Some(schema));
         content.retain(|m| m.media_type.contains("form"));
         if content.is_empty() {
             content.push(MediaType {
@@ -107,9 +130,9 @@ impl Normalizer {
         }))
     }
 
-    /// A 3.x `content` map (absent → no body).
-    fn content(&mut self, owner: &Node) -> Result<Vec<MediaType>> {
-        let Some(value) = owner.value().get("content") else {
+    /// A 3.x `content` map of the response or request body at `owner` (absent → no body).
+    fn content(&mut self, owner: &Node, owner_map: &Members) -> Result<Vec<MediaType>> {
+        let Some(value) = owner_map.get("content") else {
             return Ok(Vec::new());
         };
         let node = owner.child("content");
@@ -119,7 +142,7 @@ impl Normalizer {
             let media_node = node.child(media);
             let media_object = expect_object(&media_node, media_object, "a media type object")?;
             let schema = match media_object.get("schema") {
-                Some(_) => Some(self.schema(&media_node.child("schema"))?),
+                Some(schema) => Some(self.schema_at(&media_node.child("schema"), schema)?),
                 None => None,
             };
             out.push(MediaType {
@@ -132,17 +155,17 @@ impl Normalizer {
 
     /// 2.0 `produces` / `consumes` of the operation, else of the document, else JSON; each with
     /// `schema`.
-    fn media_types(&self, op: &Node, key: &str, schema: Option<crate::SchemaId>) -> Vec<MediaType> {
+    fn media_types(&self, op_map: &Members, key: &str, schema: Option<SchemaId>) -> Vec<MediaType> {
         let listed = |value: Option<&Value>| -> Option<Vec<String>> {
-            let list = value?.as_array()?;
-            let names: Vec<String> = list
+            let names: Vec<String> = value?
+                .as_array()?
                 .iter()
                 .filter_map(Value::as_str)
                 .map(str::to_ascii_lowercase)
                 .collect();
             (!names.is_empty()).then_some(names)
         };
-        let names = listed(op.value().get(key))
+        let names = listed(op_map.get(key))
             .or_else(|| listed(self.docs.root.value.get(key)))
             .unwrap_or_else(|| vec![DEFAULT_MEDIA.to_owned()]);
         names

@@ -30,7 +30,7 @@ impl Document {
         let (value, lines) = if text.trim_start().starts_with('{') {
             (parse_json(text, name)?, LineMap::json(text))
         } else {
-            (parse_yaml(text, name)?, LineMap::yaml(text))
+            parse_yaml_with_lines(text, name)?
         };
         Ok(Document {
             id,
@@ -43,7 +43,7 @@ impl Document {
 
     /// The node at `ptr`, if there is one.
     pub fn get(&self, ptr: &str) -> Option<&Value> {
-        self.value.pointer(ptr)
+        crate::pointer::get(&self.value, ptr)
     }
 
     /// How [`crate::Schema::origin`] and [`crate::Operation::pointer`] write a pointer into this
@@ -67,6 +67,22 @@ fn parse_json(text: &str, name: &str) -> Result<Value> {
     })
 }
 
+/// YAML is read twice (values by yaml_serde, lines by saphyr). The passes are independent, so on
+/// a big spec the line pass runs on a second thread: the load then costs one parse, not two.
+fn parse_yaml_with_lines(text: &str, name: &str) -> Result<(Value, LineMap)> {
+    /// Below this, a thread costs more than it saves.
+    const PARALLEL_FROM: usize = 256 * 1024;
+    if text.len() < PARALLEL_FROM {
+        return Ok((parse_yaml(text, name)?, LineMap::yaml(text)));
+    }
+    std::thread::scope(|scope| {
+        let lines = scope.spawn(|| LineMap::yaml(text));
+        let value = parse_yaml(text, name)?;
+        // The line pass cannot panic on any input we know of; if it did, lines are a nicety.
+        Ok((value, lines.join().unwrap_or_default()))
+    })
+}
+
 fn parse_yaml(text: &str, name: &str) -> Result<Value> {
     if text.trim().is_empty() {
         // yaml_serde reads an empty stream as null; say plainly what is wrong instead.
@@ -80,9 +96,7 @@ fn parse_yaml(text: &str, name: &str) -> Result<Value> {
         });
     }
     yaml_serde::from_str(text).map_err(|err| {
-        let (line, column) = err
-            .location()
-            .map_or((1, 1), |at| (at.line(), at.column()));
+        let (line, column) = err.location().map_or((1, 1), |at| (at.line(), at.column()));
         SpecError::Syntax {
             file: name.to_owned(),
             line,

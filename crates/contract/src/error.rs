@@ -46,7 +46,9 @@ pub enum SpecError {
     },
 
     /// The text is not valid JSON / YAML.
-    #[error("{file}:{line}:{column}: not valid {format}: {message} (fix the {format} at that line)")]
+    #[error(
+        "{file}:{line}:{column}: not valid {format}: {message} (fix the {format} at that line)"
+    )]
     Syntax {
         file: String,
         line: usize,

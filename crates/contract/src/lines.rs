@@ -18,14 +18,47 @@
 use crate::pointer;
 use saphyr_parser::{Event, Parser};
 use std::collections::HashMap;
+use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// JSON pointer → 1-based line.
+///
+/// Keyed by a 64-bit FNV-1a hash of the pointer rather than the pointer itself: a 5 MB spec has
+/// hundreds of thousands of nodes, and one allocation per node was most of the map's cost. A
+/// collision (odds around 2^-64 per pair) could only give a wrong line number, never a wrong
+/// contract.
 #[derive(Debug, Default)]
 pub struct LineMap {
-    lines: HashMap<Box<str>, usize>,
+    lines: HashMap<u64, usize, BuildHasherDefault<PreHashed>>,
     /// Mapping keys written twice: `(pointer, line of the later one)`. Both parsers keep the
     /// last value silently, which can hide a whole operation, so they are reported as warnings.
     pub duplicates: Vec<(String, usize)>,
+}
+
+/// FNV-1a, 64 bits: tiny, fast on short keys, and stable across runs.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A `Hasher` for keys that are hashes already.
+#[derive(Debug, Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by `u64` keys; fold anything else in rather than panic.
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl LineMap {
@@ -34,7 +67,7 @@ impl LineMap {
     pub fn line(&self, ptr: &str) -> Option<usize> {
         let mut ptr = ptr;
         loop {
-            if let Some(&line) = self.lines.get(ptr) {
+            if let Some(&line) = self.lines.get(&fnv1a(ptr)) {
                 return Some(line);
             }
             if ptr.is_empty() {
@@ -46,19 +79,20 @@ impl LineMap {
 
     /// The line of exactly `ptr`.
     pub fn exact(&self, ptr: &str) -> Option<usize> {
-        self.lines.get(ptr).copied()
+        self.lines.get(&fnv1a(ptr)).copied()
     }
 
     fn record(&mut self, ptr: &str, line: usize) {
-        self.lines.entry(ptr.into()).or_insert(line);
+        self.lines.entry(fnv1a(ptr)).or_insert(line);
     }
 
     /// Record a mapping key, noting it when the same key was already written.
     fn record_key(&mut self, ptr: &str, line: usize) {
-        if self.lines.contains_key(ptr) {
+        let hash = fnv1a(ptr);
+        if self.lines.contains_key(&hash) {
             self.duplicates.push((ptr.to_owned(), line));
         } else {
-            self.lines.insert(ptr.into(), line);
+            self.lines.insert(hash, line);
         }
     }
 
@@ -94,8 +128,14 @@ impl LineMap {
 #[derive(Debug)]
 enum Frame {
     /// A mapping; `base` is the length of its own pointer in the walker's `ptr`.
-    Map { base: usize, expect_key: bool },
-    Seq { base: usize, next: usize },
+    Map {
+        base: usize,
+        expect_key: bool,
+    },
+    Seq {
+        base: usize,
+        next: usize,
+    },
 }
 
 /// Turns the event stream into pointer → line, keeping the current pointer in one `String` that
@@ -124,7 +164,9 @@ impl YamlWalker {
             return true;
         }
         match event {
-            Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..) if self.at_key() => {
+            Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..)
+                if self.at_key() =>
+            {
                 // A complex key has no pointer; skip it and then its value.
                 self.start_skip(event, true);
             }
@@ -223,8 +265,8 @@ impl YamlWalker {
         match self.stack.last_mut() {
             Some(Frame::Seq { base, next }) => {
                 self.ptr.truncate(*base);
-                self.ptr.push('/');
-                self.ptr.push_str(&next.to_string());
+                // Writing to a String cannot fail.
+                let _ = write!(self.ptr, "/{next}");
                 *next += 1;
                 self.map.record(&self.ptr, line);
             }
@@ -329,8 +371,7 @@ impl JsonScan<'_> {
                 Some(b']') | None => break,
                 Some(_) => {}
             }
-            ptr.push('/');
-            ptr.push_str(&next.to_string());
+            let _ = write!(ptr, "/{next}");
             self.map.record(ptr, self.line);
             self.value(ptr);
             ptr.truncate(base);

@@ -16,7 +16,7 @@ use crate::document::Document;
 use crate::error::{Result, SpecError};
 use crate::model::{Contract, Schema, SchemaId, SpecVersion};
 use crate::pointer;
-use crate::refs::{Docs, Node};
+use crate::refs::{Docs, Node, Target};
 use crate::schema::Pending;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -28,9 +28,10 @@ pub(crate) struct Normalizer {
     pub version: SpecVersion,
     /// The schema arena being built.
     pub schemas: Vec<Schema>,
-    /// `(document, pointer)` of every schema met → its id: the same target always gets the same
-    /// id, and an id exists before its schema is filled in, so recursion terminates.
-    pub memo: HashMap<(usize, String), SchemaId>,
+    /// Per document (by id), the pointer of every schema met → its id: the same target always
+    /// gets the same id, and an id exists before its schema is filled in, so recursion
+    /// terminates. Nested by document so a lookup needs no key to be built.
+    pub memo: Vec<HashMap<String, SchemaId>>,
     /// Schemas reached through a `$ref` and not filled in yet. A queue rather than recursion, so
     /// long chains of references cannot overflow the stack.
     pub queue: Vec<Pending>,
@@ -44,7 +45,7 @@ pub(crate) fn normalise(root: Document, root_path: Option<PathBuf>) -> Result<Co
         docs: Docs::new(root, root_path),
         version,
         schemas: Vec::new(),
-        memo: HashMap::new(),
+        memo: Vec::new(),
         queue: Vec::new(),
         warnings: Vec::new(),
     };
@@ -96,6 +97,14 @@ impl Normalizer {
         self.deref_until(node, |_| false)
     }
 
+    /// [`Self::deref`] for a node whose value the caller holds: no lookup unless it is a `$ref`.
+    pub fn follow<'v>(&mut self, node: Node, value: &'v Value) -> Result<Target<'v>> {
+        if value.get("$ref").is_none() {
+            return Ok(Target::Here(node, value));
+        }
+        Ok(Target::There(self.deref(node)?))
+    }
+
     /// Follow `$ref`s from `node` until a node that is not a reference or for which `stop`
     /// holds (a schema `$ref` with meaningful siblings is a schema of its own). A chain that
     /// comes back on itself is an error rather than a hang.
@@ -128,9 +137,9 @@ impl Normalizer {
                 });
             }
             seen.push(node.key());
-            let next = self
-                .docs
-                .resolve(&node.doc, &pointer::child(&node.ptr, "$ref"), reference)?;
+            let next =
+                self.docs
+                    .resolve(&node.doc, &pointer::child(&node.ptr, "$ref"), reference)?;
             node = next;
         }
     }

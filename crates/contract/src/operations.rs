@@ -1,5 +1,8 @@
 //! Operations: every method of every path item under `paths`, with its parameters, bodies,
 //! responses and security in force.
+//!
+//! Functions here take a node together with its value (see [`crate::refs::Target`]): the walk
+//! already holds each value, and looking it up again from the root cost more than the rest.
 
 use crate::error::Result;
 use crate::model::{Operation, Parameter, SpecVersion};
@@ -7,6 +10,7 @@ use crate::normalize::{Normalizer, expect_object, str_field};
 use crate::params::{In, RawParam, merge};
 use crate::refs::Node;
 use indexmap::IndexMap;
+use serde_json::{Map, Value};
 use std::rc::Rc;
 
 /// The path item members that are operations, in the order OpenAPI lists them.
@@ -32,12 +36,13 @@ impl Normalizer {
             None => None,
         };
         let mut out = Vec::new();
-        for template in map.keys() {
+        for (template, item) in map {
             if template.starts_with("x-") {
                 continue;
             }
-            let item = self.deref(paths.child(template))?;
-            self.path_item(template, &item, security.as_ref(), &mut out)?;
+            let item = self.follow(paths.child(template), item)?;
+            let (node, value) = (item.node(), item.value());
+            self.path_item(template, node, value, security.as_ref(), &mut out)?;
         }
         Ok(out)
     }
@@ -46,14 +51,17 @@ impl Normalizer {
         &mut self,
         template: &str,
         item: &Node,
+        value: &Value,
         security: Option<&Vec<String>>,
         out: &mut Vec<Operation>,
     ) -> Result<()> {
-        let map = expect_object(item, item.value(), "a path item")?;
-        let shared = self.raw_parameters(item)?;
+        let map = expect_object(item, value, "a path item")?;
+        let shared = self.raw_parameters(item, map)?;
         for method in METHODS {
-            if map.contains_key(method) {
-                let op = self.operation(template, method, &item.child(method), &shared, security)?;
+            if let Some(op) = map.get(method) {
+                let node = item.child(method);
+                let map = expect_object(&node, op, "an operation")?;
+                let op = self.operation(template, method, &node, map, &shared, security)?;
                 out.push(op);
             }
         }
@@ -65,17 +73,17 @@ impl Normalizer {
         template: &str,
         method: &str,
         node: &Node,
+        map: &Map<String, Value>,
         shared: &[RawParam],
         doc_security: Option<&Vec<String>>,
     ) -> Result<Operation> {
-        let map = expect_object(node, node.value(), "an operation")?;
-        let params = merge(shared, self.raw_parameters(node)?);
+        let params = merge(shared, self.raw_parameters(node, map)?);
         let parameters = self.parameters(&params)?;
         let request_body = match self.version {
-            SpecVersion::Swagger2 => self.body_from_params(node, &params)?,
-            _ => self.request_body(node)?,
+            SpecVersion::Swagger2 => self.body_from_params(node, map, &params)?,
+            _ => self.request_body(node, map)?,
         };
-        let responses = self.responses(node)?;
+        let responses = self.responses(node, map)?;
         let security = match map.get("security") {
             Some(_) => Some(self.security_requirement(&node.child("security"))?),
             None => doc_security.cloned(),

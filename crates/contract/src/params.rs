@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::model::{ParamLocation, Parameter, Schema, SchemaId, SpecVersion};
 use crate::normalize::{Normalizer, expect_array, expect_object, invalid, is_true, push_unique};
 use crate::refs::Node;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Where a parameter goes, including the 2.0 locations that are really the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,25 +30,30 @@ pub(crate) struct RawParam {
 }
 
 impl Normalizer {
-    /// The `parameters` list of a path item or operation (empty when absent).
-    pub fn raw_parameters(&mut self, owner: &Node) -> Result<Vec<RawParam>> {
-        let Some(value) = owner.value().get("parameters") else {
+    /// The `parameters` list of a path item or operation (`owner`, whose members are `map`);
+    /// empty when absent.
+    pub fn raw_parameters(
+        &mut self,
+        owner: &Node,
+        map: &Map<String, Value>,
+    ) -> Result<Vec<RawParam>> {
+        let Some(value) = map.get("parameters") else {
             return Ok(Vec::new());
         };
         let list = owner.child("parameters");
-        let count = expect_array(&list, value, "a list of parameters")?.len();
-        let mut out = Vec::with_capacity(count);
-        for i in 0..count {
-            let node = self.deref(list.index(i))?;
-            out.push(self.raw_param(node)?);
+        let items = expect_array(&list, value, "a list of parameters")?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let param = self.follow(list.index(i), item)?;
+            out.push(self.raw_param(param.node(), param.value())?);
         }
         Ok(out)
     }
 
-    fn raw_param(&self, node: Node) -> Result<RawParam> {
-        let map = expect_object(&node, node.value(), "a parameter")?;
+    fn raw_param(&self, node: &Node, value: &Value) -> Result<RawParam> {
+        let map = expect_object(node, value, "a parameter")?;
         let Some(name) = map.get("name").and_then(Value::as_str) else {
-            return Err(invalid(&node, "a parameter needs a `name` (a string)"));
+            return Err(invalid(node, "a parameter needs a `name` (a string)"));
         };
         let written = map.get("in").and_then(Value::as_str).unwrap_or_default();
         let swagger = self.version == SpecVersion::Swagger2;
@@ -74,15 +79,16 @@ impl Normalizer {
             name: name.to_owned(),
             required: location == In::Param(ParamLocation::Path) || is_true(map, "required"),
             location,
-            node,
+            node: node.clone(),
         })
     }
 
     /// A [`Parameter`] from a raw one of a real location.
     pub fn parameter(&mut self, raw: &RawParam, location: ParamLocation) -> Result<Parameter> {
-        let schema = self.param_schema(&raw.node)?;
+        let value = raw.node.value();
+        let schema = self.param_schema(&raw.node, value)?;
         let mut examples = Vec::new();
-        self.own_examples(&raw.node, &mut examples)?;
+        self.own_examples(&raw.node, value, &mut examples)?;
         if let Some(id) = schema {
             schema_examples(&self.schemas, id, &mut examples);
         }
@@ -96,13 +102,12 @@ impl Normalizer {
     }
 
     /// `schema`, else the schema of the first `content` entry (3.x); the parameter itself (2.0).
-    fn param_schema(&mut self, node: &Node) -> Result<Option<SchemaId>> {
+    fn param_schema(&mut self, node: &Node, map: &Value) -> Result<Option<SchemaId>> {
         if self.version == SpecVersion::Swagger2 {
-            return self.schema(node).map(Some);
+            return self.schema_at(node, map).map(Some);
         }
-        let map = node.value();
-        if map.get("schema").is_some() {
-            return self.schema(&node.child("schema")).map(Some);
+        if let Some(schema) = map.get("schema") {
+            return self.schema_at(&node.child("schema"), schema).map(Some);
         }
         let first_media = map
             .get("content")
@@ -110,8 +115,8 @@ impl Normalizer {
             .and_then(|content| content.iter().next());
         match first_media {
             Some((media, media_object)) if media_object.get("schema").is_some() => {
-                let schema = node.child("content").child(media).child("schema");
-                self.schema(&schema).map(Some)
+                let node = node.child("content").child(media).child("schema");
+                self.schema_at(&node, &media_object["schema"]).map(Some)
             }
             _ => Ok(None),
         }
@@ -119,8 +124,7 @@ impl Normalizer {
 
     /// The parameter's own `example`, `x-example` (a common 2.0 extension) and
     /// `examples.*.value`.
-    fn own_examples(&mut self, node: &Node, out: &mut Vec<Value>) -> Result<()> {
-        let map = node.value();
+    fn own_examples(&mut self, node: &Node, map: &Value, out: &mut Vec<Value>) -> Result<()> {
         for key in ["example", "x-example"] {
             if let Some(value) = map.get(key) {
                 push_unique(out, value);
@@ -130,9 +134,9 @@ impl Normalizer {
             return Ok(());
         };
         let examples = node.child("examples");
-        for name in named.keys() {
+        for (name, example) in named {
             // An Example object may be a `$ref` to `#/components/examples/...`.
-            let example = self.deref(examples.child(name))?;
+            let example = self.follow(examples.child(name), example)?;
             if let Some(value) = example.value().get("value") {
                 push_unique(out, value);
             }

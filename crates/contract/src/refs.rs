@@ -53,6 +53,32 @@ impl Node {
     }
 }
 
+/// A node with its value, when the caller already holds the value (the common case: a walk
+/// hands each child's value down) or after following `$ref`s to somewhere else. Saves looking
+/// the pointer up again from the root, which on big specs was a good part of the load time.
+#[derive(Debug)]
+pub enum Target<'v> {
+    /// Not a reference: the node and the value the caller had.
+    Here(Node, &'v Value),
+    /// Reached through `$ref`s: the value is looked up in the node's document.
+    There(Node),
+}
+
+impl Target<'_> {
+    pub fn node(&self) -> &Node {
+        match self {
+            Target::Here(node, _) | Target::There(node) => node,
+        }
+    }
+
+    pub fn value(&self) -> &Value {
+        match self {
+            Target::Here(_, value) => value,
+            Target::There(node) => node.value(),
+        }
+    }
+}
+
 /// The location of `ptr` in `doc`, with its line.
 pub fn location(doc: &Document, ptr: &str) -> Location {
     Location {
@@ -260,7 +286,11 @@ fn missing_reason(doc: &Document, ptr: &str) -> String {
 }
 
 fn show(ptr: &str) -> &str {
-    if ptr.is_empty() { "(document root)" } else { ptr }
+    if ptr.is_empty() {
+        "(document root)"
+    } else {
+        ptr
+    }
 }
 
 /// The component map of the other OpenAPI version that has `name` (a 2.0 `#/definitions/X`

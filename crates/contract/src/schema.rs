@@ -56,7 +56,12 @@ fn ref_with_siblings(map: &Map<String, Value>) -> bool {
 impl Normalizer {
     /// The id of the schema at `node`, with everything it reaches filled in.
     pub fn schema(&mut self, node: &Node) -> Result<SchemaId> {
-        let id = self.schema_inline(node)?;
+        self.schema_at(node, node.value())
+    }
+
+    /// [`Self::schema`] when the caller holds the value already.
+    pub fn schema_at(&mut self, node: &Node, value: &Value) -> Result<SchemaId> {
+        let id = self.schema_inline(node, value)?;
         self.drain()?;
         Ok(id)
     }
@@ -67,22 +72,22 @@ impl Normalizer {
         SchemaId(self.schemas.len() - 1)
     }
 
-    /// The id of the schema at `node`; references are queued, inline content is filled in now.
-    fn schema_inline(&mut self, node: &Node) -> Result<SchemaId> {
-        if let Some(&id) = self.memo.get(&node.key()) {
+    /// The id of the schema `value` at `node`; references are queued, inline content is filled
+    /// in now. The value is passed along with its node so that it is not looked up again.
+    fn schema_inline(&mut self, node: &Node, value: &Value) -> Result<SchemaId> {
+        if let Some(id) = self.memo_get(node) {
             return Ok(id);
         }
-        let value = node.value();
         if value
             .as_object()
             .is_some_and(|map| map.contains_key("$ref") && !ref_with_siblings(map))
         {
             let id = self.schema_ref(node)?;
-            self.memo.insert(node.key(), id);
+            self.memo_insert(node, id);
             return Ok(id);
         }
         let id = self.alloc(node);
-        self.fill(id, node, None)?;
+        self.fill(id, node, value, None)?;
         Ok(id)
     }
 
@@ -95,7 +100,7 @@ impl Normalizer {
         let ref_ptr = pointer::child(&site.ptr, "$ref");
         let first = self.docs.resolve(&site.doc, &ref_ptr, reference)?;
         let target = self.deref_until(first, ref_with_siblings)?;
-        if let Some(&id) = self.memo.get(&target.key()) {
+        if let Some(id) = self.memo_get(&target) {
             return Ok(id);
         }
         let id = self.alloc(&target);
@@ -111,7 +116,7 @@ impl Normalizer {
     /// Fill in every queued schema (filling one may queue more).
     fn drain(&mut self) -> Result<()> {
         while let Some(Pending { id, node, name }) = self.queue.pop() {
-            self.fill(id, &node, name)?;
+            self.fill(id, &node, node.value(), name)?;
         }
         Ok(())
     }
@@ -122,13 +127,30 @@ impl Normalizer {
             origin: node.doc.origin(&node.ptr),
             ..Schema::default()
         });
-        self.memo.insert(node.key(), id);
+        self.memo_insert(node, id);
         id
     }
 
+    fn memo_get(&self, node: &Node) -> Option<SchemaId> {
+        self.memo.get(node.doc.id)?.get(&node.ptr).copied()
+    }
+
+    fn memo_insert(&mut self, node: &Node, id: SchemaId) {
+        if self.memo.len() <= node.doc.id {
+            self.memo.resize_with(node.doc.id + 1, Default::default);
+        }
+        self.memo[node.doc.id].insert(node.ptr.clone(), id);
+    }
+
     /// Read the schema at `node` into the arena slot `id`.
-    fn fill(&mut self, id: SchemaId, node: &Node, name: Option<String>) -> Result<()> {
-        let map = match node.value() {
+    fn fill(
+        &mut self,
+        id: SchemaId,
+        node: &Node,
+        value: &Value,
+        name: Option<String>,
+    ) -> Result<()> {
+        let map = match value {
             Value::Object(map) => map,
             // 3.1 boolean schemas: `true` admits anything, which is what an empty schema says.
             Value::Bool(true) => return Ok(()),
@@ -181,8 +203,8 @@ impl Normalizer {
     ) -> Result<()> {
         if let Some(value) = map.get("properties") {
             let props = node.child("properties");
-            for name in expect_object(&props, value, "`properties`")?.keys() {
-                let id = self.schema_inline(&props.child(name))?;
+            for (name, sub) in expect_object(&props, value, "`properties`")? {
+                let id = self.schema_inline(&props.child(name), sub)?;
                 schema.properties.insert(name.clone(), id);
             }
         }
@@ -196,8 +218,8 @@ impl Normalizer {
             Some(Value::Bool(true)) => Additional::Allowed,
             Some(Value::Bool(false)) => Additional::Forbidden,
             Some(Value::Object(extra)) if extra.is_empty() => Additional::Allowed,
-            Some(Value::Object(_)) => {
-                Additional::Schema(self.schema_inline(&node.child("additionalProperties"))?)
+            Some(extra @ Value::Object(_)) => {
+                Additional::Schema(self.schema_inline(&node.child("additionalProperties"), extra)?)
             }
             Some(other) => {
                 let message = format!(
@@ -218,8 +240,8 @@ impl Normalizer {
         map: &Map<String, Value>,
     ) -> Result<()> {
         match map.get("items") {
-            Some(Value::Object(_) | Value::Bool(_)) => {
-                schema.items = Some(self.schema_inline(&node.child("items"))?);
+            Some(items @ (Value::Object(_) | Value::Bool(_))) => {
+                schema.items = Some(self.schema_inline(&node.child("items"), items)?);
             }
             Some(Value::Array(_)) => self.warn(
                 &node.child("items"),
@@ -251,8 +273,8 @@ impl Normalizer {
             };
             let owner = node.child(keyword);
             let what = format!("`{keyword}`");
-            for i in 0..expect_array(&owner, value, &what)?.len() {
-                list.push(self.schema_inline(&owner.index(i))?);
+            for (i, member) in expect_array(&owner, value, &what)?.iter().enumerate() {
+                list.push(self.schema_inline(&owner.index(i), member)?);
             }
         }
         Ok(())
@@ -318,7 +340,10 @@ fn annotations(schema: &mut Schema, map: &Map<String, Value>) {
         // Not valid in a schema, but written by people used to parameter `examples`.
         Some(Value::Object(named)) => {
             for example in named.values() {
-                push_unique(&mut schema.examples, example.get("value").unwrap_or(example));
+                push_unique(
+                    &mut schema.examples,
+                    example.get("value").unwrap_or(example),
+                );
             }
         }
         _ => {}

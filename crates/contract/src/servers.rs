@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn absolute_relative_and_templated_urls() {
-        assert_eq!(server_path(&json!({"url": "https://api.example.com/v1/"})), "/v1/");
+        assert_eq!(
+            server_path(&json!({"url": "https://api.example.com/v1/"})),
+            "/v1/"
+        );
         assert_eq!(server_path(&json!({"url": "https://api.example.com"})), "/");
         assert_eq!(server_path(&json!({"url": "/api"})), "/api");
         assert_eq!(server_path(&json!({"url": "//h.example/x"})), "/x");

@@ -31,7 +31,14 @@ fn yaml_syntax_error_names_the_line() {
 #[test]
 fn json_syntax_error_names_the_line() {
     let err = fail("errors/syntax.json");
-    assert!(matches!(err, SpecError::Syntax { format: "JSON", column: 3, .. }));
+    assert!(matches!(
+        err,
+        SpecError::Syntax {
+            format: "JSON",
+            column: 3,
+            ..
+        }
+    ));
     assert_eq!(err.line(), Some(4));
     insta::assert_snapshot!(err.to_string());
 }
@@ -111,7 +118,10 @@ fn missing_relative_file_names_the_ref_and_the_path() {
     assert!(matches!(err, SpecError::Ref { .. }));
     assert_eq!(err.line(), Some(11));
     let message = err.to_string();
-    assert!(message.contains("tests/fixtures/errors/nope.yaml"), "{message}");
+    assert!(
+        message.contains("tests/fixtures/errors/nope.yaml"),
+        "{message}"
+    );
     insta::assert_snapshot!(message);
 }
 
@@ -140,7 +150,10 @@ fn remote_and_anchor_refs_are_refused_clearly() {
              application/json:\n              schema: {{$ref: '{reference}'}}\n"
         )
     };
-    let err = fail_str(&spec("https://example.com/schemas.yaml#/User"), Some(Path::new(".")));
+    let err = fail_str(
+        &spec("https://example.com/schemas.yaml#/User"),
+        Some(Path::new(".")),
+    );
     insta::assert_snapshot!("remote_ref", err.to_string());
     let err = fail_str(&spec("#user"), None);
     insta::assert_snapshot!("anchor_ref", err.to_string());
@@ -156,7 +169,10 @@ fn bad_parameter_location() {
 
 #[test]
 fn wrong_shapes_name_what_was_expected() {
-    let err = fail_str("openapi: 3.0.0\npaths:\n  /a/:\n    get:\n      responses: [200]\n", None);
+    let err = fail_str(
+        "openapi: 3.0.0\npaths:\n  /a/:\n    get:\n      responses: [200]\n",
+        None,
+    );
     assert_eq!(err.pointer(), Some("/paths/~1a~1/get/responses"));
     assert_eq!(err.line(), Some(5));
     insta::assert_snapshot!("responses_list", err.to_string());

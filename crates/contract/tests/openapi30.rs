@@ -19,7 +19,11 @@ fn document_level_facts() {
     assert_eq!(c.base_path, "/api/v2");
     // `x-internal` under `paths` is not a path
     assert_eq!(c.operations.len(), 6);
-    let schemes: Vec<_> = c.security_schemes.iter().map(|s| (s.name.as_str(), s.kind.as_str())).collect();
+    let schemes: Vec<_> = c
+        .security_schemes
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind.as_str()))
+        .collect();
     assert_eq!(schemes, [("bearer", "http"), ("partner", "apiKey")]);
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
@@ -32,7 +36,10 @@ fn operation_location_and_extensions() {
     assert_eq!(get.pointer, "/paths/~1api~1orders~1{id}~1/get");
     assert_eq!(get.line, Some(21));
     assert_eq!(op(&c, "DELETE", "/api/orders/{id}/").line, Some(53));
-    assert_eq!(get.extensions.get("x-owner-field"), Some(&json!("customer")));
+    assert_eq!(
+        get.extensions.get("x-owner-field"),
+        Some(&json!("customer"))
+    );
     assert_eq!(get.extensions.len(), 1);
 }
 
@@ -40,18 +47,32 @@ fn operation_location_and_extensions() {
 fn path_and_operation_parameters_merge() {
     let c = load(SPEC);
     let get = op(&c, "GET", "/api/orders/{id}/");
-    let names: Vec<_> = get.parameters.iter().map(|p| (p.name.as_str(), p.location)).collect();
+    let names: Vec<_> = get
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.location))
+        .collect();
     assert_eq!(
         names,
-        [("id", ParamLocation::Path), ("expand", ParamLocation::Query), ("X-Request-Id", ParamLocation::Header)]
+        [
+            ("id", ParamLocation::Path),
+            ("expand", ParamLocation::Query),
+            ("X-Request-Id", ParamLocation::Header)
+        ]
     );
     // from `#/components/parameters/OrderId`: the schema's example
-    assert_eq!(get.parameters[0].examples, [json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")]);
+    assert_eq!(
+        get.parameters[0].examples,
+        [json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")]
+    );
     assert!(get.parameters[0].required);
     // the operation's `expand` replaced the path item's (it has an enum)
     assert_eq!(get.parameters[1].examples, [json!("items")]);
     // the parameter's own example first, then the schema's
-    assert_eq!(get.parameters[2].examples, [json!("req-1"), json!("req-from-schema")]);
+    assert_eq!(
+        get.parameters[2].examples,
+        [json!("req-1"), json!("req-from-schema")]
+    );
     // `examples.*.value`, one through `#/components/examples/PersonPk`
     let person = op(&c, "GET", "/api/people/{pk}/");
     assert_eq!(person.parameters[0].examples, [json!(7), json!(8)]);
@@ -67,7 +88,12 @@ fn response_keys_and_bodies() {
     let statuses: Vec<_> = get.responses.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses,
-        [StatusKey::Code(200), StatusKey::Range(2), StatusKey::Code(404), StatusKey::Default]
+        [
+            StatusKey::Code(200),
+            StatusKey::Range(2),
+            StatusKey::Code(404),
+            StatusKey::Default
+        ]
     );
     assert_eq!(response_schema(get, 200), named(&c, "OrderTitle").0);
     // 201 falls to `2XX`, whose schema is `#/components/schemas/My%20Type`
@@ -80,10 +106,17 @@ fn response_keys_and_bodies() {
     assert_eq!(prop_names(c.schema(response_schema(get, 404))), ["detail"]);
     // `content: {}` declares no body
     assert!(get.response_for(500).expect("default").content.is_empty());
-    assert!(op(&c, "DELETE", "/api/orders/{id}/").responses[0].content.is_empty());
+    assert!(
+        op(&c, "DELETE", "/api/orders/{id}/").responses[0]
+            .content
+            .is_empty()
+    );
     // a media type without a schema
     let pets = op(&c, "GET", "/api/pets/");
-    let text = pets.responses[0].content.iter().find(|m| m.media_type == "text/plain");
+    let text = pets.responses[0]
+        .content
+        .iter()
+        .find(|m| m.media_type == "text/plain");
     assert_eq!(text.expect("text/plain").schema, None);
 }
 
@@ -119,7 +152,10 @@ fn all_of_keeps_its_members() {
     assert_eq!(base_schema.required, ["id"]);
     assert!(c.schema(prop(&c, order, "id")).read_only);
     assert!(c.schema(prop(&c, order, "secret_note")).write_only);
-    assert_eq!(c.schema(schema.all_of[1]).origin, "/components/schemas/Order/allOf/1");
+    assert_eq!(
+        c.schema(schema.all_of[1]).origin,
+        "/components/schemas/Order/allOf/1"
+    );
 }
 
 #[test]
@@ -133,7 +169,10 @@ fn nullable_fields() {
     let customer = c.schema(prop(&c, order, "customer"));
     assert!(customer.nullable);
     assert!(customer.types.is_any());
-    assert_eq!(c.schema(customer.all_of[0]).name.as_deref(), Some("Customer"));
+    assert_eq!(
+        c.schema(customer.all_of[0]).name.as_deref(),
+        Some("Customer")
+    );
     assert!(!c.schema(prop(&c, order, "secret_note")).nullable);
 }
 
@@ -158,7 +197,11 @@ fn one_of_and_any_of() {
     let pets = c.schema(response_schema(op(&c, "GET", "/api/pets/"), 200));
     let pet = c.schema(pets.items.expect("items"));
     assert_eq!(pet.name.as_deref(), Some("Pet"));
-    let variants: Vec<_> = pet.one_of.iter().map(|&v| c.schema(v).name.as_deref()).collect();
+    let variants: Vec<_> = pet
+        .one_of
+        .iter()
+        .map(|&v| c.schema(v).name.as_deref())
+        .collect();
     assert_eq!(variants, [Some("Cat"), Some("Dog")]);
     // `properties` without `type` is an object
     assert_eq!(c.schema(pet.one_of[0]).types, TypeSet::OBJECT);
@@ -181,7 +224,11 @@ fn mutual_recursion_terminates_with_shared_ids() {
     let reports = c.schema(prop(&c, manager, "reports"));
     assert_eq!(reports.items, Some(employee));
     // each component is in the arena once
-    let employees = c.schemas.iter().filter(|s| s.name.as_deref() == Some("Employee")).count();
+    let employees = c
+        .schemas
+        .iter()
+        .filter(|s| s.name.as_deref() == Some("Employee"))
+        .count();
     assert_eq!(employees, 1);
 }
 
@@ -192,7 +239,10 @@ fn refs_into_other_files_resolve_relative_to_them() {
     let user = response_schema(op(&c, "GET", "/api/users/me/"), 200);
     let user_schema = c.schema(user);
     assert_eq!(user_schema.name.as_deref(), Some("user"));
-    assert_eq!(user_schema.origin, "tests/fixtures/openapi30/schemas/user.yaml#");
+    assert_eq!(
+        user_schema.origin,
+        "tests/fixtures/openapi30/schemas/user.yaml#"
+    );
     assert_eq!(prop_names(user_schema), ["username", "password", "address"]);
     assert!(c.schema(prop(&c, user, "password")).write_only);
     // `../shared/common.yaml#/...` from schemas/user.yaml and `#/...` inside common.yaml reach

@@ -17,7 +17,11 @@ fn document_level_facts() {
     assert_eq!(c.base_path, "/v1");
     // webhooks are not operations
     assert_eq!(c.operations.len(), 1);
-    let schemes: Vec<_> = c.security_schemes.iter().map(|s| (s.name.as_str(), s.kind.as_str())).collect();
+    let schemes: Vec<_> = c
+        .security_schemes
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind.as_str()))
+        .collect();
     assert_eq!(schemes, [("clientCert", "mutualTLS"), ("token", "oauth2")]);
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
@@ -70,7 +74,10 @@ fn type_arrays_and_null() {
 fn const_and_boolean_schemas() {
     let c = load(SPEC);
     let profile = response_schema(op(&c, "GET", "/profiles/{id}"), 200);
-    assert_eq!(c.schema(prop(&c, profile, "kind")).enum_values, [json!("person")]);
+    assert_eq!(
+        c.schema(prop(&c, profile, "kind")).enum_values,
+        [json!("person")]
+    );
     let tags = c.schema(prop(&c, profile, "tags"));
     assert_eq!(tags.types, TypeSet::ARRAY);
     assert!(c.schema(tags.items.expect("items: true")).types.is_any());
@@ -83,7 +90,10 @@ fn recursion_through_self_and_another_file() {
     assert_eq!(prop(&c, profile, "parent"), profile);
     let avatar = prop(&c, profile, "avatar");
     assert_eq!(c.schema(avatar).name.as_deref(), Some("Image"));
-    assert_eq!(c.schema(avatar).origin, "tests/fixtures/openapi31/parts.yaml#/$defs/Image");
+    assert_eq!(
+        c.schema(avatar).origin,
+        "tests/fixtures/openapi31/parts.yaml#/$defs/Image"
+    );
     assert_eq!(prop(&c, avatar, "thumbnail"), avatar);
 }
 

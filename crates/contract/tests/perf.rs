@@ -2,7 +2,7 @@
 //! because tests usually run unoptimised). Every schema references the next one, so the `$ref`
 //! chain is thousands long: it must not overflow the stack.
 
-use overshare_contract::{load_str, TypeSet};
+use overshare_contract::{TypeSet, load_str};
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
@@ -60,11 +60,20 @@ fn five_megabytes_load_quickly() {
     eprintln!("{} bytes in {elapsed:?}", text.len());
     assert_eq!(contract.operations.len(), 8000);
     // Base, the 2300 components, their inline parts; no duplicates from the many refs
-    let named = contract.schemas.iter().filter(|s| s.name.as_deref() == Some("S7")).count();
+    let named = contract
+        .schemas
+        .iter()
+        .filter(|s| s.name.as_deref() == Some("S7"))
+        .count();
     assert_eq!(named, 1);
     let last = contract.operations.last().expect("ops");
     assert_eq!(last.line.map(|l| l > 100_000), Some(true));
-    assert!(contract.schemas.iter().any(|s| s.types.contains(TypeSet::NULL)));
+    assert!(
+        contract
+            .schemas
+            .iter()
+            .any(|s| s.types.contains(TypeSet::NULL))
+    );
     let limit = if cfg!(debug_assertions) { 30 } else { 1 };
     assert!(elapsed < Duration::from_secs(limit), "{elapsed:?}");
 }

@@ -16,13 +16,33 @@ fn document_level_facts() {
     assert_eq!(c.title, "Pet shop (2.0)");
     assert_eq!(c.base_path, "/api/v1");
     assert_eq!(c.source, "tests/fixtures/swagger2/petstore.json");
-    let ops: Vec<_> = c.operations.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
+    let ops: Vec<_> = c
+        .operations
+        .iter()
+        .map(|o| format!("{} {}", o.method, o.path))
+        .collect();
     assert_eq!(
         ops,
-        ["GET /users/{id}/", "POST /users/", "POST /upload/", "GET /categories/"]
+        [
+            "GET /users/{id}/",
+            "POST /users/",
+            "POST /upload/",
+            "GET /categories/"
+        ]
     );
-    let schemes: Vec<_> = c.security_schemes.iter().map(|s| (s.name.as_str(), s.kind.as_str())).collect();
-    assert_eq!(schemes, [("basicAuth", "basic"), ("apiKey", "apiKey"), ("oauth", "oauth2")]);
+    let schemes: Vec<_> = c
+        .security_schemes
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind.as_str()))
+        .collect();
+    assert_eq!(
+        schemes,
+        [
+            ("basicAuth", "basic"),
+            ("apiKey", "apiKey"),
+            ("oauth", "oauth2")
+        ]
+    );
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
 
@@ -41,15 +61,27 @@ fn operation_location_and_extensions() {
 fn parameters_merge_and_carry_examples() {
     let c = load(SPEC);
     let get = op(&c, "GET", "/users/{id}/");
-    let names: Vec<_> = get.parameters.iter().map(|p| (p.name.as_str(), p.location)).collect();
+    let names: Vec<_> = get
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.location))
+        .collect();
     assert_eq!(
         names,
-        [("id", ParamLocation::Path), ("fields", ParamLocation::Query), ("X-Trace", ParamLocation::Header)]
+        [
+            ("id", ParamLocation::Path),
+            ("fields", ParamLocation::Query),
+            ("X-Trace", ParamLocation::Header)
+        ]
     );
     let id = &get.parameters[0];
     assert!(id.required);
     assert_eq!(id.examples, [json!(42)]);
-    assert!(c.schema(id.schema.expect("schema")).types.contains(TypeSet::INTEGER));
+    assert!(
+        c.schema(id.schema.expect("schema"))
+            .types
+            .contains(TypeSet::INTEGER)
+    );
     // default, then the first enum value
     assert_eq!(get.parameters[1].examples, [json!("basic"), json!("all")]);
     assert!(!get.parameters[1].required);
@@ -60,7 +92,14 @@ fn responses_use_produces_media_types() {
     let c = load(SPEC);
     let get = op(&c, "GET", "/users/{id}/");
     let statuses: Vec<_> = get.responses.iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [StatusKey::Code(200), StatusKey::Code(404), StatusKey::Default]);
+    assert_eq!(
+        statuses,
+        [
+            StatusKey::Code(200),
+            StatusKey::Code(404),
+            StatusKey::Default
+        ]
+    );
     let ok = &get.responses[0];
     let media: Vec<_> = ok.content.iter().map(|m| m.media_type.as_str()).collect();
     assert_eq!(media, ["application/json", "application/xml"]);
@@ -70,7 +109,10 @@ fn responses_use_produces_media_types() {
     // `$ref` to #/responses/NotFound
     let not_found = get.response_for(404).expect("404");
     assert_eq!(not_found.description, "not found");
-    assert_eq!(c.schema(response_schema(get, 404)).name.as_deref(), Some("Error"));
+    assert_eq!(
+        c.schema(response_schema(get, 404)).name.as_deref(),
+        Some("Error")
+    );
     // no schema: no body declared
     assert!(get.response_for(500).expect("default").content.is_empty());
     assert!(op(&c, "POST", "/upload/").responses[0].content.is_empty());
@@ -104,7 +146,10 @@ fn form_parameters_become_an_object_body() {
 #[test]
 fn security_requirements() {
     let c = load(SPEC);
-    assert_eq!(op(&c, "GET", "/users/{id}/").security, Some(vec!["basicAuth".to_owned()]));
+    assert_eq!(
+        op(&c, "GET", "/users/{id}/").security,
+        Some(vec!["basicAuth".to_owned()])
+    );
     assert_eq!(op(&c, "POST", "/users/").security, Some(vec![]));
     assert_eq!(
         op(&c, "POST", "/upload/").security,
@@ -121,7 +166,10 @@ fn definitions_and_their_keywords() {
     assert_eq!(user.required, ["id", "username"]);
     assert_eq!(user.additional, Additional::Forbidden);
     assert!(c.schema(prop(&c, user_id, "id")).read_only);
-    assert_eq!(c.schema(prop(&c, user_id, "username")).examples, [json!("ada")]);
+    assert_eq!(
+        c.schema(prop(&c, user_id, "username")).examples,
+        [json!("ada")]
+    );
     let email = c.schema(prop(&c, user_id, "email"));
     assert!(email.nullable);
     assert_eq!(email.types, TypeSet::STRING.with(TypeSet::NULL));
@@ -133,12 +181,18 @@ fn relative_file_ref_resolves_next_to_its_file() {
     let c = load(SPEC);
     let (user_id, _) = named(&c, "User");
     let address = c.schema(prop(&c, user_id, "address"));
-    assert_eq!(address.origin, "tests/fixtures/swagger2/common/definitions.json#/Address");
+    assert_eq!(
+        address.origin,
+        "tests/fixtures/swagger2/common/definitions.json#/Address"
+    );
     assert_eq!(address.name.as_deref(), Some("Address"));
     assert_eq!(prop_names(address), ["street", "country"]);
     // `#/Country` inside definitions.json means that file, not the root document
     let country = c.schema(address.properties["country"]);
-    assert_eq!(country.origin, "tests/fixtures/swagger2/common/definitions.json#/Country");
+    assert_eq!(
+        country.origin,
+        "tests/fixtures/swagger2/common/definitions.json#/Country"
+    );
     assert_eq!(country.enum_values, [json!("FR"), json!("DE")]);
 }
 

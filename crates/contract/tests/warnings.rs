@@ -31,7 +31,11 @@ components:
 ";
     let c = load_str(text, "w.yaml", None).expect("loads");
     // the later `/b/` won
-    let ops: Vec<_> = c.operations.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
+    let ops: Vec<_> = c
+        .operations
+        .iter()
+        .map(|o| format!("{} {}", o.method, o.path))
+        .collect();
     assert_eq!(ops, ["GET /a/", "POST /b/"]);
     insta::assert_debug_snapshot!(c.warnings);
 }
@@ -57,19 +61,29 @@ components:
     A: {type: object}
 ";
     let c = load_str(text, "w.yaml", None).expect("loads");
-    let schema = c.operations[0].responses[0].content[0].schema.expect("schema");
+    let schema = c.operations[0].responses[0].content[0]
+        .schema
+        .expect("schema");
     let schema = c.schema(schema);
     assert!(schema.nullable);
     assert_eq!(c.schema(schema.all_of[0]).name.as_deref(), Some("A"));
     assert_eq!(c.warnings.len(), 1);
-    assert!(c.warnings[0].starts_with("w.yaml:11: "), "{}", c.warnings[0]);
+    assert!(
+        c.warnings[0].starts_with("w.yaml:11: "),
+        "{}",
+        c.warnings[0]
+    );
 }
 
 #[test]
 fn load_str_with_a_base_dir_follows_relative_files() {
     let text = std::fs::read_to_string("tests/fixtures/openapi30/api.yaml").expect("fixture");
-    let c = load_str(&text, "api.yaml", Some(std::path::Path::new("tests/fixtures/openapi30")))
-        .expect("loads");
+    let c = load_str(
+        &text,
+        "api.yaml",
+        Some(std::path::Path::new("tests/fixtures/openapi30")),
+    )
+    .expect("loads");
     assert_eq!(c.source, "api.yaml");
     assert!(
         c.schemas

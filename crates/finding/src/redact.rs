@@ -133,7 +133,10 @@ mod tests {
             redact_header("Authorization", "Bearer abc.def.ghi"),
             "Bearer …[redacted]"
         );
-        assert_eq!(redact_header("Accept", "application/json"), "application/json");
+        assert_eq!(
+            redact_header("Accept", "application/json"),
+            "application/json"
+        );
         assert!(is_secret_header("X-Auth-Token"));
     }
 }

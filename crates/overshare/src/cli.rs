@@ -39,7 +39,9 @@ pub enum Command {
     /// List every rule overshare can report.
     Rules,
     /// Print a rule's documentation: what it finds, why it matters, an example, the fix.
-    #[command(after_help = "Examples:\n  overshare explain OVS101\n  overshare explain undeclared-property")]
+    #[command(
+        after_help = "Examples:\n  overshare explain OVS101\n  overshare explain undeclared-property"
+    )]
     Explain {
         /// Rule id (`OVS101`) or name (`undeclared-property`).
         rule: String,

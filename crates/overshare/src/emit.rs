@@ -83,7 +83,10 @@ fn render(report: &Report, format: Format, color: bool) -> Result<Vec<u8>, Fatal
 fn write_file(report: &Report, format: Format, path: &Path) -> Result<(), Fatal> {
     let bytes = render(report, format, false)?;
     std::fs::write(path, bytes).map_err(|e| {
-        Fatal::Usage(format!("cannot write the report to {}: {e}", path.display()))
+        Fatal::Usage(format!(
+            "cannot write the report to {}: {e}",
+            path.display()
+        ))
     })?;
     anstream::eprintln!("wrote the {format:?} report to {}", path.display());
     Ok(())

@@ -76,7 +76,11 @@ fn parse_params(params: &[String]) -> Result<HashMap<String, String>, Fatal> {
 }
 
 /// Run a whole scan and build its report. Exit-code decisions stay with the caller.
-pub async fn execute(target: Target, limits: &LimitArgs, output: &OutputArgs) -> Result<Report, Fatal> {
+pub async fn execute(
+    target: Target,
+    limits: &LimitArgs,
+    output: &OutputArgs,
+) -> Result<Report, Fatal> {
     let started = Instant::now();
     let started_at = rfc3339_now();
     let settings = probe_settings(&target.base_url, limits);
@@ -85,17 +89,29 @@ pub async fn execute(target: Target, limits: &LimitArgs, output: &OutputArgs) ->
         .map_err(|err| Fatal::Usage(err.to_string()))?;
     let contract = load_contract(&target.spec, &prober).await?;
     let (checks, preflight_exchanges) = overshare_probe::preflight(&prober).await;
-    let usable: Vec<usize> = (0..checks.len()).filter(|&i| checks[i].result.is_ok()).collect();
+    let usable: Vec<usize> = (0..checks.len())
+        .filter(|&i| checks[i].result.is_ok())
+        .collect();
     if usable.is_empty() {
-        return Err(Fatal::Unreachable(unreachable_message(&target.base_url, &checks)));
+        return Err(Fatal::Unreachable(unreachable_message(
+            &target.base_url,
+            &checks,
+        )));
     }
     let (cancel_tx, cancel_rx) = watch::channel(None);
     let guards = spawn_cancellers(cancel_tx, Duration::from_secs(limits.max_time));
     let progress = emit::Progress::new(output.quiet);
-    let options = RunOptions { params: target.params };
-    let result = overshare_probe::run(&contract, &prober, &usable, &options, cancel_rx, &|ex: &Exchange| {
-        progress.tick(ex)
-    })
+    let options = RunOptions {
+        params: target.params,
+    };
+    let result = overshare_probe::run(
+        &contract,
+        &prober,
+        &usable,
+        &options,
+        cancel_rx,
+        &|ex: &Exchange| progress.tick(ex),
+    )
     .await;
     progress.finish();
     for guard in guards {
@@ -170,7 +186,12 @@ fn spawn_cancellers(
 fn identity_statuses(identities: &[ScanIdentity]) -> Vec<IdentityStatus> {
     identities
         .iter()
-        .map(|i| IdentityStatus::ok(i.name.clone(), i.cert.as_ref().map(|c| c.subject().to_string())))
+        .map(|i| {
+            IdentityStatus::ok(
+                i.name.clone(),
+                i.cert.as_ref().map(|c| c.subject().to_string()),
+            )
+        })
         .collect()
 }
 
@@ -180,7 +201,9 @@ fn merge_checks(statuses: Vec<IdentityStatus>, checks: &[IdentityCheck]) -> Vec<
         .zip(checks)
         .map(|(status, check)| match &check.result {
             Ok(()) => status,
-            Err(failure) => IdentityStatus::failed(status.name, status.subject, failure.message.clone()),
+            Err(failure) => {
+                IdentityStatus::failed(status.name, status.subject, failure.message.clone())
+            }
         })
         .collect()
 }
@@ -189,7 +212,10 @@ fn unreachable_message(base: &Url, checks: &[IdentityCheck]) -> String {
     let mut message = format!("no identity could reach {base}:");
     for check in checks {
         if let Err(failure) = &check.result {
-            message.push_str(&format!("\n  identity `{}`: {}", check.identity, failure.message));
+            message.push_str(&format!(
+                "\n  identity `{}`: {}",
+                check.identity, failure.message
+            ));
         }
     }
     message
@@ -207,7 +233,11 @@ fn coverage(contract: &Contract, result: &RunResult) -> Vec<CoverageEntry> {
                 method: operation.method.clone(),
                 path: operation.path.clone(),
                 operation_id: operation.operation_id.clone(),
-                status: if tested { CoverageStatus::Tested } else { CoverageStatus::Skipped },
+                status: if tested {
+                    CoverageStatus::Tested
+                } else {
+                    CoverageStatus::Skipped
+                },
                 reason,
                 identities: c.tested_by.clone(),
                 requests: c.requests,
@@ -260,7 +290,9 @@ fn run_errors(contract: &Contract, result: &RunResult) -> Vec<String> {
         })
         .collect();
     if let Some(reason) = &result.interrupted {
-        errors.push(format!("scan stopped early: {reason}; the report holds what was found before"));
+        errors.push(format!(
+            "scan stopped early: {reason}; the report holds what was found before"
+        ));
     }
     errors
 }

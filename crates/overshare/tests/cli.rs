@@ -10,29 +10,57 @@ async fn scan_help_explains_every_flag_with_an_example() {
     assert_eq!(output.status.code(), Some(0));
     let help = stdout(&output);
     for flag in [
-        "--spec", "--url", "--identity", "--identity-header", "--ca", "--param", "--concurrency",
-        "--rate", "--timeout", "--max-time", "--max-body", "--max-decoded", "--max-json-depth",
-        "--format", "--output", "--fail-on",
+        "--spec",
+        "--url",
+        "--identity",
+        "--identity-header",
+        "--ca",
+        "--param",
+        "--concurrency",
+        "--rate",
+        "--timeout",
+        "--max-time",
+        "--max-body",
+        "--max-decoded",
+        "--max-json-depth",
+        "--format",
+        "--output",
+        "--fail-on",
     ] {
-        let at = help.find(&format!("{flag} ")).unwrap_or_else(|| panic!("{flag} in help"));
-        let next = help[at + 2..].find("\n  -").map_or(help.len(), |n| at + 2 + n);
+        let at = help
+            .find(&format!("{flag} "))
+            .unwrap_or_else(|| panic!("{flag} in help"));
+        let next = help[at + 2..]
+            .find("\n  -")
+            .map_or(help.len(), |n| at + 2 + n);
         assert!(
             help[at..next].contains("Example"),
             "{flag} has an example: {}",
             &help[at..next]
         );
     }
-    assert!(help.contains("OVERSHARE_PASSPHRASE_"), "passphrase env var documented");
+    assert!(
+        help.contains("OVERSHARE_PASSPHRASE_"),
+        "passphrase env var documented"
+    );
 }
 
 #[tokio::test]
 async fn rules_lists_and_explain_prints_docs() {
     let output = overshare(vec!["rules".into()]).await;
     let rules = stdout(&output);
-    assert!(rules.contains("OVS101") && rules.contains("undeclared-property"), "{rules}");
+    assert!(
+        rules.contains("OVS101") && rules.contains("undeclared-property"),
+        "{rules}"
+    );
     let output = overshare(vec!["explain".into(), "undeclared-property".into()]).await;
     let doc = stdout(&output);
-    for section in ["## What it finds", "## Why it matters", "## Example", "## Use instead"] {
+    for section in [
+        "## What it finds",
+        "## Why it matters",
+        "## Example",
+        "## Use instead",
+    ] {
         assert!(doc.contains(section), "{section} in {doc}");
     }
     let output = overshare(vec!["explain".into(), "OVS999".into()]).await;
@@ -45,11 +73,19 @@ async fn usage_errors_exit_2() {
     let output = overshare(vec!["scan".into(), "--spec".into(), "x.yaml".into()]).await;
     assert_eq!(output.status.code(), Some(2));
     let output = overshare(vec![
-        "scan".into(), "--spec".into(), "x.yaml".into(), "--url".into(), "https://127.0.0.1:1".into(),
+        "scan".into(),
+        "--spec".into(),
+        "x.yaml".into(),
+        "--url".into(),
+        "https://127.0.0.1:1".into(),
     ])
     .await;
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("no identity"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no identity"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[tokio::test]
@@ -59,7 +95,10 @@ async fn demo_scans_the_embedded_api_and_exits_0() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(text.contains("pbkdf2_sha256$…[redacted]"), "{text}");
     assert!(text.contains("GET /api/users/{id}/"), "{text}");
-    assert!(!text.contains("GET /api/catalogue/"), "the catalogue is clean: {text}");
+    assert!(
+        !text.contains("GET /api/catalogue/"),
+        "the catalogue is clean: {text}"
+    );
 }
 
 #[tokio::test]
@@ -67,7 +106,11 @@ async fn demo_writes_json_where_asked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.json");
     let output = overshare(vec![
-        "demo".into(), "--quiet".into(), "--format".into(), "json".into(), "--output".into(),
+        "demo".into(),
+        "--quiet".into(),
+        "--format".into(),
+        "json".into(),
+        "--output".into(),
         path.display().to_string(),
     ])
     .await;

@@ -26,7 +26,11 @@ paths:
 
 /// Plain-HTTP server: `/slow/` never answers (and reports that it was asked); anything else
 /// answers at once with a leaky body.
-async fn slow_server() -> (String, mpsc::UnboundedReceiver<()>, tokio::task::JoinHandle<()>) {
+async fn slow_server() -> (
+    String,
+    mpsc::UnboundedReceiver<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = mpsc::unbounded_channel();
@@ -36,7 +40,8 @@ async fn slow_server() -> (String, mpsc::UnboundedReceiver<()>, tokio::task::Joi
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap_or(0) == 1 {
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap_or(0) == 1
+                {
                     head.push(byte[0]);
                 }
                 if head.starts_with(b"GET /slow/") {
@@ -56,12 +61,25 @@ async fn slow_server() -> (String, mpsc::UnboundedReceiver<()>, tokio::task::Joi
     (url, rx, task)
 }
 
-fn scan_command(url: &str, spec: &std::path::Path, report: &std::path::Path, extra: &[&str]) -> std::process::Command {
+fn scan_command(
+    url: &str,
+    spec: &std::path::Path,
+    report: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_overshare"));
     command
         .args(["scan", "--quiet", "--url", url, "--spec"])
         .arg(spec)
-        .args(["--identity-header", "probe=X-Probe: 1", "--concurrency", "1", "--format", "json", "--output"])
+        .args([
+            "--identity-header",
+            "probe=X-Probe: 1",
+            "--concurrency",
+            "1",
+            "--format",
+            "json",
+            "--output",
+        ])
         .arg(report)
         .args(extra)
         .stdout(Stdio::null())
@@ -84,14 +102,27 @@ async fn ctrl_c_still_writes_the_report() {
         .status()
         .unwrap();
     assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "the finding before the interruption counts: {stderr}");
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the finding before the interruption counts: {stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(report["interrupted"], true);
     let errors = report["errors"].to_string();
     assert!(errors.contains("Ctrl-C"), "{errors}");
-    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["location"]["pattern"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["pattern"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, vec!["/secret_note"]);
 }
 
@@ -102,13 +133,33 @@ async fn max_time_stops_the_scan_and_keeps_the_results() {
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, SPEC).unwrap();
     let report = dir.path().join("report.json");
-    let mut command = scan_command(&url, &spec, &report, &["--max-time", "2", "--timeout", "60"]);
-    let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+    let mut command = scan_command(
+        &url,
+        &spec,
+        &report,
+        &["--max-time", "2", "--timeout", "60"],
+    );
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(report["interrupted"], true);
     assert!(report["errors"].to_string().contains("--max-time"));
-    let slow = report["coverage"].as_array().unwrap().iter().find(|c| c["path"] == "/slow/").unwrap();
+    let slow = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "/slow/")
+        .unwrap();
     assert_eq!(slow["status"], "skipped", "{slow}");
-    assert!(slow["reason"].as_str().unwrap().contains("before the scan stopped"), "{slow}");
+    assert!(
+        slow["reason"]
+            .as_str()
+            .unwrap()
+            .contains("before the scan stopped"),
+        "{slow}"
+    );
 }

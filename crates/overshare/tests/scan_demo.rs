@@ -84,7 +84,13 @@ async fn scan_finds_exactly_the_undeclared_fields_and_nothing_on_clean_endpoints
             "both identities see every leak: {finding}"
         );
     }
-    let clean = ["/api/catalogue/", "/api/secure-profiles/me/", "/api/secure-profiles/{id}/", "/api/orders/", "/api/orders/{id}/"];
+    let clean = [
+        "/api/catalogue/",
+        "/api/secure-profiles/me/",
+        "/api/secure-profiles/{id}/",
+        "/api/orders/",
+        "/api/orders/{id}/",
+    ];
     for path in clean {
         let entry = report["coverage"]
             .as_array()
@@ -109,13 +115,22 @@ async fn evidence_is_redacted_and_reproducible_without_secrets() {
     assert_eq!(password["evidence"]["value"], "pbkdf2_sha256$…[redacted]");
     assert_eq!(password["location"]["json_pointer"], "/0/user/password");
     let reproduce = password["evidence"]["reproduce"].as_str().unwrap();
-    assert!(reproduce.contains("--cert") && reproduce.contains("--cacert"), "{reproduce}");
+    assert!(
+        reproduce.contains("--cert") && reproduce.contains("--cacert"),
+        "{reproduce}"
+    );
     assert!(reproduce.ends_with("/api/profiles/"), "{reproduce}");
 
     let text = report.to_string();
-    assert!(!text.contains("PRIVATE KEY"), "no key material in the report");
+    assert!(
+        !text.contains("PRIVATE KEY"),
+        "no key material in the report"
+    );
     // No full hash anywhere: a pbkdf2 hash has three `$` separators.
-    assert!(!text.contains("pbkdf2_sha256$870000$"), "no hash in the report");
+    assert!(
+        !text.contains("pbkdf2_sha256$870000$"),
+        "no hash in the report"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -145,7 +160,10 @@ async fn report_validates_against_the_shipped_schema() {
     let (_, report) = json_scan(&demo, &[]).await;
     let schema: Value = serde_json::from_str(overshare_report::REPORT_SCHEMA).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&report).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report["summary"]["findings"]["medium"], 33);
 }
@@ -172,8 +190,16 @@ async fn output_file_gets_the_json_report() {
     let demo = Demo::start().await;
     let path = demo.dir.path().join("report.json");
     let mut args = demo.scan_args();
-    args.extend(["--format".into(), "text".into(), "--format".into(), "json".into()]);
-    args.extend(["--output".into(), demo.dir.path().join("report.txt").display().to_string()]);
+    args.extend([
+        "--format".into(),
+        "text".into(),
+        "--format".into(),
+        "json".into(),
+    ]);
+    args.extend([
+        "--output".into(),
+        demo.dir.path().join("report.txt").display().to_string(),
+    ]);
     args.extend(["--output".into(), path.display().to_string()]);
     let output = overshare(args).await;
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));

@@ -75,11 +75,17 @@ async fn key_that_does_not_match_the_certificate_is_a_usage_error() {
 async fn missing_certificate_file_names_identity_and_file() {
     let demo = Demo::start().await;
     let mut args = demo.base_args();
-    args.extend(["--identity".into(), "ghost=/nonexistent/ghost.pem,/nonexistent/ghost.key".into()]);
+    args.extend([
+        "--identity".into(),
+        "ghost=/nonexistent/ghost.pem,/nonexistent/ghost.key".into(),
+    ]);
     let output = overshare(args).await;
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("ghost") && err.contains("/nonexistent/ghost.pem"), "{err}");
+    assert!(
+        err.contains("ghost") && err.contains("/nonexistent/ghost.pem"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -87,7 +93,11 @@ async fn unreachable_target_exits_3() {
     let demo = Demo::start().await;
     let mut args = demo.scan_args();
     // A port nothing listens on: bind one, note it, close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url_at = args.iter().position(|a| a == "--url").unwrap() + 1;
     args[url_at] = format!("https://127.0.0.1:{port}");
     let output = overshare(args).await;

@@ -47,7 +47,11 @@ pub fn decode(raw: Vec<u8>, encoding: Option<&str>, wire_truncated: bool, cap: u
             let truncated = wire_truncated || raw.len() > cap;
             let mut body = raw;
             body.truncate(cap);
-            return Decoded { body, truncated, error: None };
+            return Decoded {
+                body,
+                truncated,
+                error: None,
+            };
         }
         Some("gzip") | Some("x-gzip") => Box::new(flate2::read::MultiGzDecoder::new(&raw[..])),
         // RFC 9110 says zlib-wrapped; some servers send raw deflate. Try zlib first.
@@ -60,7 +64,9 @@ pub fn decode(raw: Vec<u8>, encoding: Option<&str>, wire_truncated: bool, cap: u
             return Decoded {
                 body: Vec::new(),
                 truncated: wire_truncated,
-                error: Some(format!("unsupported Content-Encoding `{other}`; body not analysed")),
+                error: Some(format!(
+                    "unsupported Content-Encoding `{other}`; body not analysed"
+                )),
             };
         }
     };
@@ -106,10 +112,21 @@ pub fn parse_json(
         return (None, None);
     }
     if truncated {
-        return (None, Some(format!("body truncated at {} bytes; not parsed", body.len())));
+        return (
+            None,
+            Some(format!(
+                "body truncated at {} bytes; not parsed",
+                body.len()
+            )),
+        );
     }
     if let Some(depth) = exceeds_depth(body, max_depth) {
-        return (None, Some(format!("JSON nesting deeper than {max_depth} (reached {depth}); not parsed")));
+        return (
+            None,
+            Some(format!(
+                "JSON nesting deeper than {max_depth} (reached {depth}); not parsed"
+            )),
+        );
     }
     match serde_json::from_slice(body) {
         Ok(value) => (Some(value), None),
@@ -181,10 +198,16 @@ mod tests {
         assert_eq!(decode(br, Some("br"), false, 100).body, data);
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
         z.write_all(data).unwrap();
-        assert_eq!(decode(z.finish().unwrap(), Some("deflate"), false, 100).body, data);
+        assert_eq!(
+            decode(z.finish().unwrap(), Some("deflate"), false, 100).body,
+            data
+        );
         let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
         raw.write_all(data).unwrap();
-        assert_eq!(decode(raw.finish().unwrap(), Some("deflate"), false, 100).body, data);
+        assert_eq!(
+            decode(raw.finish().unwrap(), Some("deflate"), false, 100).body,
+            data
+        );
     }
 
     #[test]
@@ -218,6 +241,9 @@ mod tests {
 
     #[test]
     fn html_is_not_json() {
-        assert_eq!(parse_json(b"<html>", Some("text/html"), false, 64), (None, None));
+        assert_eq!(
+            parse_json(b"<html>", Some("text/html"), false, 64),
+            (None, None)
+        );
     }
 }

@@ -105,20 +105,21 @@ impl Prober {
         let agents = identities
             .into_iter()
             .map(|identity| {
-                let client = build_client(&settings, trust, identity.cert.as_ref())
-                    .map_err(|message| ProbeError::Client {
-                        identity: identity.name.clone(),
-                        message,
+                let client =
+                    build_client(&settings, trust, identity.cert.as_ref()).map_err(|message| {
+                        ProbeError::Client {
+                            identity: identity.name.clone(),
+                            message,
+                        }
                     })?;
                 Ok(Agent { identity, client })
             })
             .collect::<Result<Vec<_>, ProbeError>>()?;
-        let anonymous = build_client(&settings, trust, None).map_err(|message| {
-            ProbeError::Client {
+        let anonymous =
+            build_client(&settings, trust, None).map_err(|message| ProbeError::Client {
                 identity: "(anonymous)".to_string(),
                 message,
-            }
-        })?;
+            })?;
         let limiter = settings
             .rate
             .map(|rate| RateLimiter::direct(Quota::per_second(rate)));
@@ -165,7 +166,10 @@ impl Prober {
         }
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let (client, identity) = match planned.identity {
-            Some(index) => (&self.agents[index].client, Some(&self.agents[index].identity)),
+            Some(index) => (
+                &self.agents[index].client,
+                Some(&self.agents[index].identity),
+            ),
             None => (&self.anonymous, None),
         };
         let mut headers = planned.headers.clone();
@@ -181,8 +185,12 @@ impl Prober {
         let reproduce = Some(self.reproduce(&request, identity));
         let started = Instant::now();
         let outcome = if same_origin(&self.settings.base_url, &planned.url) {
-            self.execute(client, &request, identity.and_then(|i| i.cert.as_ref()).is_some())
-                .await
+            self.execute(
+                client,
+                &request,
+                identity.and_then(|i| i.cert.as_ref()).is_some(),
+            )
+            .await
         } else {
             Err(Failure {
                 kind: FailureKind::OffOrigin,
@@ -206,10 +214,11 @@ impl Prober {
         request: &Request,
         presented_cert: bool,
     ) -> Result<Response, Failure> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| Failure {
-            kind: FailureKind::Other,
-            message: format!("invalid method `{}`", request.method),
-        })?;
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| Failure {
+                kind: FailureKind::Other,
+                message: format!("invalid method `{}`", request.method),
+            })?;
         let mut builder = client
             .request(method, &request.url)
             .header("accept", "application/json, */*;q=0.1")
@@ -234,7 +243,10 @@ impl Prober {
         };
         let mut builder = client
             .get(url.as_str())
-            .header("accept", "application/vnd.oai.openapi+json, application/json, application/yaml, */*;q=0.1")
+            .header(
+                "accept",
+                "application/vnd.oai.openapi+json, application/json, application/yaml, */*;q=0.1",
+            )
             .header("accept-encoding", "gzip, deflate, br");
         if let Some(agent) = self.agents.first() {
             for (name, value) in &agent.identity.headers {
@@ -265,7 +277,10 @@ impl Prober {
             parts.push(format!("-X {}", request.method));
         }
         if let Some(ca) = &self.trust_file {
-            parts.push(format!("--cacert {}", shell_quote(&ca.display().to_string())));
+            parts.push(format!(
+                "--cacert {}",
+                shell_quote(&ca.display().to_string())
+            ));
         }
         if let Some(cert) = identity.and_then(|i| i.cert.as_ref()) {
             parts.push(cert.curl_args());
@@ -324,7 +339,12 @@ async fn read_response(
     let headers: Vec<(String, String)> = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let mut raw = Vec::new();
     let mut wire_truncated = false;
@@ -359,7 +379,12 @@ async fn read_response(
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     };
-    let decoded = decode(raw, header("content-encoding"), wire_truncated, limits.max_decoded_bytes);
+    let decoded = decode(
+        raw,
+        header("content-encoding"),
+        wire_truncated,
+        limits.max_decoded_bytes,
+    );
     let (json, json_error) = parse_json(
         &decoded.body,
         header("content-type"),
@@ -410,7 +435,10 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// Single-quote for POSIX shells.
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
+    {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -426,12 +454,27 @@ mod tests {
     #[test]
     fn origins_compare_scheme_host_and_port() {
         let a = Url::parse("https://127.0.0.1:8443/api/").unwrap();
-        assert!(same_origin(&a, &Url::parse("https://127.0.0.1:8443/other").unwrap()));
-        assert!(!same_origin(&a, &Url::parse("https://127.0.0.1:9443/").unwrap()));
-        assert!(!same_origin(&a, &Url::parse("http://127.0.0.1:8443/").unwrap()));
-        assert!(!same_origin(&a, &Url::parse("https://evil.example:8443/").unwrap()));
+        assert!(same_origin(
+            &a,
+            &Url::parse("https://127.0.0.1:8443/other").unwrap()
+        ));
+        assert!(!same_origin(
+            &a,
+            &Url::parse("https://127.0.0.1:9443/").unwrap()
+        ));
+        assert!(!same_origin(
+            &a,
+            &Url::parse("http://127.0.0.1:8443/").unwrap()
+        ));
+        assert!(!same_origin(
+            &a,
+            &Url::parse("https://evil.example:8443/").unwrap()
+        ));
         let default_port = Url::parse("https://h/").unwrap();
-        assert!(same_origin(&default_port, &Url::parse("https://h:443/x").unwrap()));
+        assert!(same_origin(
+            &default_port,
+            &Url::parse("https://h:443/x").unwrap()
+        ));
     }
 
     #[test]

@@ -30,18 +30,32 @@ pub async fn check(
         Ok(result) => result,
         Err(_) => Err(Failure {
             kind: FailureKind::Timeout,
-            message: format!("no TLS answer from {} within {}s", origin(url), timeout.as_secs()),
+            message: format!(
+                "no TLS answer from {} within {}s",
+                origin(url),
+                timeout.as_secs()
+            ),
         }),
     }
 }
 
-async fn attempt(url: &Url, trust: &TrustAnchors, cert: Option<&ClientCert>) -> Result<(), Failure> {
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+async fn attempt(
+    url: &Url,
+    trust: &TrustAnchors,
+    cert: Option<&ClientCert>,
+) -> Result<(), Failure> {
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_string();
     let port = url.port_or_known_default().unwrap_or(443);
-    let tcp = TcpStream::connect((host.as_str(), port)).await.map_err(|err| Failure {
-        kind: FailureKind::Connect,
-        message: format!("could not connect to {}: {err}", origin(url)),
-    })?;
+    let tcp = TcpStream::connect((host.as_str(), port))
+        .await
+        .map_err(|err| Failure {
+            kind: FailureKind::Connect,
+            message: format!("could not connect to {}: {err}", origin(url)),
+        })?;
     let name = ServerName::try_from(host.clone()).map_err(|_| Failure {
         kind: FailureKind::Other,
         message: format!("`{host}` is not a valid TLS server name"),

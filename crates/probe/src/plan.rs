@@ -52,7 +52,9 @@ pub fn providers<'c>(contract: &'c Contract, operation: &Operation) -> Vec<&'c O
     };
     let prefix = &operation.path[..start];
     let own_params = template_params(prefix).len();
-    let mut out: Vec<&Operation> = sibling_collection(contract, &operation.path).into_iter().collect();
+    let mut out: Vec<&Operation> = sibling_collection(contract, &operation.path)
+        .into_iter()
+        .collect();
     for candidate in &contract.operations {
         let related = candidate.method == "GET"
             && candidate.path != operation.path
@@ -75,10 +77,12 @@ pub fn harvest(body: &Value) -> Harvested {
     let items: Vec<&Value> = match body {
         Value::Array(items) => items.iter().collect(),
         Value::Object(map) => {
-            let list = ["results", "data", "items", "objects", "records", "content", "entries"]
-                .iter()
-                .find_map(|key| map.get(*key).and_then(Value::as_array))
-                .or_else(|| only_array(map));
+            let list = [
+                "results", "data", "items", "objects", "records", "content", "entries",
+            ]
+            .iter()
+            .find_map(|key| map.get(*key).and_then(Value::as_array))
+            .or_else(|| only_array(map));
             match list {
                 Some(items) => items.iter().collect(),
                 None => vec![body],
@@ -122,15 +126,16 @@ pub fn value_for(param: &str, object: &IndexMap<String, String>) -> Option<Strin
         return Some(v.clone());
     }
     let lower = param.to_ascii_lowercase();
-    let fallbacks: &[&str] = if lower == "pk" || lower == "id" || lower.ends_with("_id") || lower.ends_with("id") {
-        &["id", "pk", "uuid"]
-    } else if lower.contains("uuid") {
-        &["uuid", "id"]
-    } else if lower.contains("slug") {
-        &["slug"]
-    } else {
-        &[]
-    };
+    let fallbacks: &[&str] =
+        if lower == "pk" || lower == "id" || lower.ends_with("_id") || lower.ends_with("id") {
+            &["id", "pk", "uuid"]
+        } else if lower.contains("uuid") {
+            &["uuid", "id"]
+        } else if lower.contains("slug") {
+            &["slug"]
+        } else {
+            &[]
+        };
     fallbacks.iter().find_map(|f| object.get(*f).cloned())
 }
 
@@ -205,7 +210,11 @@ pub fn resolve(operation: &Operation, inputs: &Inputs<'_>) -> Resolution {
     }
 }
 
-fn path_value(operation: &Operation, name: &str, inputs: &Inputs<'_>) -> Result<String, Resolution> {
+fn path_value(
+    operation: &Operation,
+    name: &str,
+    inputs: &Inputs<'_>,
+) -> Result<String, Resolution> {
     if let Some(value) = inputs.user_params.get(name) {
         return Ok(value.clone());
     }
@@ -233,7 +242,10 @@ fn path_value(operation: &Operation, name: &str, inputs: &Inputs<'_>) -> Result<
     let hint = if sources.is_empty() {
         "; no list operation in the spec can provide it".to_string()
     } else {
-        format!("; {} gave no object with a usable `{name}`", sources.join(", "))
+        format!(
+            "; {} gave no object with a usable `{name}`",
+            sources.join(", ")
+        )
     };
     Err(Resolution::Unresolvable(format!(
         "required path parameter `{name}` has no value{hint}: pass --param {name}=VALUE or add an \
@@ -283,10 +295,12 @@ mod tests {
 
     #[test]
     fn router_style_parameters_map_to_id_fields() {
-        let object: IndexMap<String, String> =
-            [("id".to_string(), "5".to_string()), ("slug".to_string(), "a-b".to_string())]
-                .into_iter()
-                .collect();
+        let object: IndexMap<String, String> = [
+            ("id".to_string(), "5".to_string()),
+            ("slug".to_string(), "a-b".to_string()),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(value_for("pk", &object).as_deref(), Some("5"));
         assert_eq!(value_for("order_id", &object).as_deref(), Some("5"));
         assert_eq!(value_for("orderId", &object).as_deref(), Some("5"));
@@ -325,7 +339,12 @@ paths:
         harvested: Vec<&'a Harvested>,
         pending: bool,
     ) -> Inputs<'a> {
-        Inputs { contract, user_params: params, harvested, providers_pending: pending }
+        Inputs {
+            contract,
+            user_params: params,
+            harvested,
+            providers_pending: pending,
+        }
     }
 
     #[test]
@@ -333,7 +352,10 @@ paths:
         let contract = overshare_contract::load_str(SPEC, "plan.yaml", None).unwrap();
         let detail = contract.operation("GET", "/orders/{id}/").unwrap();
         let params = HashMap::new();
-        assert_eq!(resolve(detail, &inputs(&contract, &params, vec![], true)), Resolution::Wait);
+        assert_eq!(
+            resolve(detail, &inputs(&contract, &params, vec![], true)),
+            Resolution::Wait
+        );
         let listed = harvest(&json!({"results": [{"id": 101}]}));
         match resolve(detail, &inputs(&contract, &params, vec![&listed], false)) {
             Resolution::Ready { path, .. } => assert_eq!(path, "/orders/101/"),
@@ -372,7 +394,10 @@ paths:
     fn providers_are_the_sibling_list_and_same_prefix_gets() {
         let contract = overshare_contract::load_str(SPEC, "plan.yaml", None).unwrap();
         let detail = contract.operation("GET", "/orders/{id}/").unwrap();
-        let found: Vec<&str> = providers(&contract, detail).iter().map(|o| o.path.as_str()).collect();
+        let found: Vec<&str> = providers(&contract, detail)
+            .iter()
+            .map(|o| o.path.as_str())
+            .collect();
         assert_eq!(found, vec!["/orders/"]);
     }
 

@@ -130,9 +130,12 @@ pub async fn run(
         if ready.is_empty() {
             break;
         }
-        let mut in_flight: HashSet<(usize, usize)> = ready.iter().map(|(o, i, _)| (*o, *i)).collect();
+        let mut in_flight: HashSet<(usize, usize)> =
+            ready.iter().map(|(o, i, _)| (*o, *i)).collect();
         let mut stream = futures::stream::iter(ready)
-            .map(|(op, identity, planned)| async move { (op, identity, prober.send(planned).await) })
+            .map(
+                |(op, identity, planned)| async move { (op, identity, prober.send(planned).await) },
+            )
             .buffer_unordered(prober.settings().concurrency.max(1));
         loop {
             tokio::select! {
@@ -223,8 +226,13 @@ impl State {
                 .entry(identity)
                 .or_insert_with(|| prober.identity(identity).name.clone());
             match self.resolve(contract, op, identity, options) {
-                Resolution::Ready { path, query, headers } => {
-                    let planned = planned_request(contract, prober, op, identity, &path, &query, headers);
+                Resolution::Ready {
+                    path,
+                    query,
+                    headers,
+                } => {
+                    let planned =
+                        planned_request(contract, prober, op, identity, &path, &query, headers);
                     ready.push((op, identity, planned));
                 }
                 Resolution::Wait => waiting.push((op, identity)),
@@ -243,7 +251,13 @@ impl State {
         ready
     }
 
-    fn resolve(&self, contract: &Contract, op: usize, identity: usize, options: &RunOptions) -> Resolution {
+    fn resolve(
+        &self,
+        contract: &Contract,
+        op: usize,
+        identity: usize,
+        options: &RunOptions,
+    ) -> Resolution {
         let operation = &contract.operations[op];
         let mut harvested = Vec::new();
         let mut providers_pending = false;
@@ -251,7 +265,10 @@ impl State {
             match self.harvest.get(&(identity, provider.path.clone())) {
                 Some(items) => harvested.push(items),
                 None => {
-                    let index = contract.operations.iter().position(|o| std::ptr::eq(o, provider));
+                    let index = contract
+                        .operations
+                        .iter()
+                        .position(|o| std::ptr::eq(o, provider));
                     providers_pending |=
                         index.is_some_and(|index| !self.abandoned.contains(&(index, identity)));
                 }
@@ -270,7 +287,11 @@ impl State {
 
     fn skip(&mut self, op: usize, identity: usize, reason: String) {
         self.abandoned.insert((op, identity));
-        let name = self.identity_names.get(&identity).cloned().unwrap_or_default();
+        let name = self
+            .identity_names
+            .get(&identity)
+            .cloned()
+            .unwrap_or_default();
         self.coverage[op].skipped.push((name, reason));
     }
 
@@ -289,7 +310,8 @@ impl State {
                 .and_then(|r| r.json.as_ref())
                 .map(plan::harvest)
                 .unwrap_or_default();
-            self.harvest.insert((identity, operation.path.clone()), harvested);
+            self.harvest
+                .insert((identity, operation.path.clone()), harvested);
         }
     }
 
@@ -323,7 +345,12 @@ fn planned_request(
         },
         identity: Some(identity),
         method: operation.method.clone(),
-        url: target_url(&prober.settings().base_url, &contract.base_path, path, query),
+        url: target_url(
+            &prober.settings().base_url,
+            &contract.base_path,
+            path,
+            query,
+        ),
         headers,
     }
 }
@@ -359,7 +386,13 @@ mod tests {
         );
         let prefixed = Url::parse("https://127.0.0.1:8443/gateway/").unwrap();
         assert_eq!(
-            target_url(&prefixed, "/api/v1", "/users/", &[("page".into(), "1".into())]).as_str(),
+            target_url(
+                &prefixed,
+                "/api/v1",
+                "/users/",
+                &[("page".into(), "1".into())]
+            )
+            .as_str(),
             "https://127.0.0.1:8443/gateway/users/?page=1"
         );
     }

@@ -13,7 +13,8 @@ use tokio::net::{TcpListener, TcpStream};
 use url::Url;
 
 /// What the server does once it has read a request head.
-type Behaviour = Arc<dyn Fn(String, TcpStream) -> futures::future::BoxFuture<'static, ()> + Send + Sync>;
+type Behaviour =
+    Arc<dyn Fn(String, TcpStream) -> futures::future::BoxFuture<'static, ()> + Send + Sync>;
 
 struct Server {
     url: Url,
@@ -42,7 +43,11 @@ async fn serve(behaviour: Behaviour) -> Server {
             });
         }
     });
-    Server { url, connections, task }
+    Server {
+        url,
+        connections,
+        task,
+    }
 }
 
 async fn read_head(stream: &mut TcpStream) -> String {
@@ -75,20 +80,33 @@ fn trust() -> (tempfile::TempDir, TrustAnchors) {
     (dir, trust)
 }
 
-fn prober(url: &Url, limits: BodyLimits, timeout: Duration, headers: Vec<(String, String)>) -> (tempfile::TempDir, Prober) {
+fn prober(
+    url: &Url,
+    limits: BodyLimits,
+    timeout: Duration,
+    headers: Vec<(String, String)>,
+) -> (tempfile::TempDir, Prober) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (dir, trust) = trust();
     let mut settings = ProbeSettings::new(url.clone());
     settings.limits = limits;
     settings.timeout = timeout;
-    let identity = ScanIdentity { name: "tester".into(), cert: None, headers };
+    let identity = ScanIdentity {
+        name: "tester".into(),
+        cert: None,
+        headers,
+    };
     (dir, Prober::new(settings, &trust, vec![identity]).unwrap())
 }
 
 async fn get(prober: &Prober, url: &Url) -> Exchange {
     prober
         .send(Planned {
-            operation: PlannedOperation { method: "GET".into(), path: url.path().into(), operation_id: None },
+            operation: PlannedOperation {
+                method: "GET".into(),
+                path: url.path().into(),
+                operation_id: None,
+            },
             identity: Some(0),
             method: "GET".into(),
             url: url.clone(),
@@ -98,7 +116,11 @@ async fn get(prober: &Prober, url: &Url) -> Exchange {
 }
 
 fn small_limits() -> BodyLimits {
-    BodyLimits { max_wire_bytes: 64 * 1024, max_decoded_bytes: 256 * 1024, max_json_depth: 16 }
+    BodyLimits {
+        max_wire_bytes: 64 * 1024,
+        max_decoded_bytes: 256 * 1024,
+        max_json_depth: 16,
+    }
 }
 
 #[tokio::test]
@@ -120,7 +142,13 @@ async fn endless_body_is_cut_at_the_wire_cap() {
     assert!(response.truncated);
     assert_eq!(response.body.len(), 64 * 1024);
     assert!(response.json.is_none());
-    assert!(response.json_error.as_deref().unwrap().contains("truncated"));
+    assert!(
+        response
+            .json_error
+            .as_deref()
+            .unwrap()
+            .contains("truncated")
+    );
 }
 
 #[tokio::test]
@@ -128,7 +156,11 @@ async fn gzip_bomb_is_cut_at_the_decoded_cap() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&vec![b' '; 30 * 1024 * 1024]).unwrap();
     let bomb = gz.finish().unwrap();
-    assert!(bomb.len() < 64 * 1024, "fits under the wire cap: {}", bomb.len());
+    assert!(
+        bomb.len() < 64 * 1024,
+        "fits under the wire cap: {}",
+        bomb.len()
+    );
     let mut bytes = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
         bomb.len()
@@ -137,7 +169,11 @@ async fn gzip_bomb_is_cut_at_the_decoded_cap() {
     bytes.extend_from_slice(&bomb);
     let server = serve(respond(bytes)).await;
     let (_dir, prober) = prober(&server.url, small_limits(), Duration::from_secs(20), vec![]);
-    let response = get(&prober, &server.url).await.response().cloned().expect("a response");
+    let response = get(&prober, &server.url)
+        .await
+        .response()
+        .cloned()
+        .expect("a response");
     assert!(response.truncated);
     assert_eq!(response.body.len(), 256 * 1024);
 }
@@ -175,15 +211,35 @@ async fn deep_json_is_not_parsed() {
 
 #[tokio::test]
 async fn redirect_to_another_origin_is_not_followed() {
-    let elsewhere = serve(respond(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".to_vec())).await;
+    let elsewhere = serve(respond(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".to_vec(),
+    ))
+    .await;
     let location = elsewhere.url.join("/steal").unwrap();
-    let redirect = format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n");
+    let redirect =
+        format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n");
     let server = serve(respond(redirect.into_bytes())).await;
-    let headers = vec![("Authorization".to_string(), "Bearer secret-token-value".to_string())];
-    let (_dir, prober) = prober(&server.url, small_limits(), Duration::from_secs(20), headers);
+    let headers = vec![(
+        "Authorization".to_string(),
+        "Bearer secret-token-value".to_string(),
+    )];
+    let (_dir, prober) = prober(
+        &server.url,
+        small_limits(),
+        Duration::from_secs(20),
+        headers,
+    );
     let exchange = get(&prober, &server.url).await;
-    assert_eq!(exchange.response().unwrap().status, 302, "the redirect itself is the answer");
-    assert_eq!(elsewhere.connections.load(Ordering::SeqCst), 0, "nothing sent to the other origin");
+    assert_eq!(
+        exchange.response().unwrap().status,
+        302,
+        "the redirect itself is the answer"
+    );
+    assert_eq!(
+        elsewhere.connections.load(Ordering::SeqCst),
+        0,
+        "nothing sent to the other origin"
+    );
     let reproduce = exchange.reproduce.unwrap();
     assert!(!reproduce.contains("secret-token-value"), "{reproduce}");
     assert!(reproduce.contains("Bearer …[redacted]"), "{reproduce}");
@@ -208,20 +264,35 @@ async fn redirect_within_the_origin_is_followed_with_identity_headers() {
     .await;
     let start = server.url.join("/start").unwrap();
     let headers = vec![("X-Api-Key".to_string(), "k-123".to_string())];
-    let (_dir, prober) = prober(&server.url, small_limits(), Duration::from_secs(20), headers);
+    let (_dir, prober) = prober(
+        &server.url,
+        small_limits(),
+        Duration::from_secs(20),
+        headers,
+    );
     let exchange = get(&prober, &start).await;
     let response = exchange.response().unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.json, Some(serde_json::json!({"ok": true})));
     let heads = seen.lock().unwrap();
     assert_eq!(heads.len(), 2);
-    assert!(heads[1].to_ascii_lowercase().contains("x-api-key: k-123"), "{}", heads[1]);
+    assert!(
+        heads[1].to_ascii_lowercase().contains("x-api-key: k-123"),
+        "{}",
+        heads[1]
+    );
 }
 
 #[tokio::test]
 async fn urls_outside_the_target_origin_are_never_sent() {
-    let server = serve(respond(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec())).await;
-    let other = serve(respond(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec())).await;
+    let server = serve(respond(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec(),
+    ))
+    .await;
+    let other = serve(respond(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec(),
+    ))
+    .await;
     let (_dir, prober) = prober(&server.url, small_limits(), Duration::from_secs(20), vec![]);
     let exchange = get(&prober, &other.url).await;
     assert_eq!(exchange.outcome.unwrap_err().kind, FailureKind::OffOrigin);

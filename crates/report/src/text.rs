@@ -237,7 +237,12 @@ fn write_finding(
     if let Some(evidence) = evidence_line(finding) {
         writeln!(out, "{DETAIL}{evidence}")?;
     }
-    if let Some(cmd) = finding.evidence.reproduce.as_deref().filter(|_| with_reproduce) {
+    if let Some(cmd) = finding
+        .evidence
+        .reproduce
+        .as_deref()
+        .filter(|_| with_reproduce)
+    {
         writeln!(out, "{DETAIL}{} {cmd}", p.dim("reproduce:"))?;
     }
     if !finding.source.is_empty() {

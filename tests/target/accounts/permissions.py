@@ -5,7 +5,7 @@ class CertificateDataPermission(BasePermission):
     """The correct pattern: the certificate must have been verified by the TLS edge, and the
     object must belong to the tenant that certificate names."""
 
-    message = "This object does not belong to the tenant of your client certificate."
+    message = "Your client certificate does not give access to this object."
 
     def has_permission(self, request, view):
         return bool(

@@ -4,10 +4,10 @@ from rest_framework import serializers
 from .models import Tenant, UserActivity, UserProfile
 
 
+# MISTAKE (imitated on purpose): every model field, and `depth = 1` nests the whole related
+# User (password hash, is_staff, is_superuser, last_login, groups, user_permissions) and the
+# whole Tenant (webhook secret). The profile's own personal fields go out too.
 class UserProfileSerializer(serializers.ModelSerializer):
-    """MISTAKE: every model field, and `depth = 1` nests the whole related User (password hash,
-    is_staff, is_superuser, last_login, groups, user_permissions) and the whole Tenant
-    (webhook secret). The profile's own personal fields go out too."""
 
     class Meta:
         model = UserProfile
@@ -21,9 +21,9 @@ class UserActivitySerializer(serializers.ModelSerializer):
         fields = "__all__"
 
 
+# MISTAKE (imitated on purpose): the reverse relation `activities` (IP addresses, user agents,
+# session keys of every sign-in) is nested into a user list that partners can read.
 class UserSerializer(serializers.ModelSerializer):
-    """MISTAKE: the reverse relation `activities` (IP addresses, user agents, session keys of
-    every sign-in) is nested into a user directory that partners can read."""
 
     activities = UserActivitySerializer(many=True, read_only=True)
 
@@ -32,8 +32,8 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "first_name", "last_name", "activities"]
 
 
+# The correct pattern: explicit fields, nothing nested that was not chosen.
 class SecureUserProfileSerializer(serializers.ModelSerializer):
-    """The correct pattern: explicit fields, nothing nested that was not chosen."""
 
     username = serializers.CharField(source="user.username", read_only=True)
 
@@ -43,11 +43,11 @@ class SecureUserProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# MISTAKES (imitated on purpose): `is_staff` is writable (a partner can make its user a Django
+# staff member: mass assignment of a privileged field), and `password` is not `write_only`, so
+# the stored hash comes back in every response.
 class MemberSerializer(serializers.ModelSerializer):
-    """Partners manage their own console users.
-
-    MISTAKES: `is_staff` is writable (a partner can make its user a Django staff member), and
-    `password` is not `write_only`, so the stored hash comes back in every response."""
+    """A console user of the partner."""
 
     class Meta:
         model = User
@@ -72,8 +72,8 @@ class MemberSerializer(serializers.ModelSerializer):
         return instance
 
 
+# MISTAKE (imitated on purpose): the webhook signing secret is in the fields list.
 class TenantSerializer(serializers.ModelSerializer):
-    """MISTAKE: the webhook signing secret is in the fields list."""
 
     class Meta:
         model = Tenant

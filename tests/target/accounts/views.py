@@ -17,9 +17,9 @@ from .serializers import (
 )
 
 
+# Scoped to the caller's tenant, but UserProfileSerializer returns everything.
 class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
-    """GET /api/profiles/ and /api/profiles/{id}/: scoped to the caller's tenant, but the
-    serializer returns everything (fields='__all__', depth=1)."""
+    """Profiles of the partner's console users."""
 
     serializer_class = UserProfileSerializer
 
@@ -27,8 +27,9 @@ class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
         return UserProfile.objects.filter(tenant=self.request.tenant).select_related("user", "tenant")
 
 
+# Scoped to the caller's tenant, but UserSerializer nests every sign-in of each user.
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
-    """GET /api/users/ and /api/users/{id}/: nests every sign-in of each user."""
+    """The partner's console users."""
 
     serializer_class = UserSerializer
 
@@ -36,8 +37,9 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         return User.objects.filter(profile__tenant=self.request.tenant).prefetch_related("activities").order_by("id")
 
 
+# The correct pattern: explicit serializer fields and a certificate-bound object permission.
 class SecureProfileViewSet(viewsets.ReadOnlyModelViewSet):
-    """The correct pattern: explicit serializer fields, certificate-bound object permission."""
+    """Profiles of the partner's console users (public fields)."""
 
     serializer_class = SecureUserProfileSerializer
     permission_classes = [IsAuthenticated, CertificateDataPermission]
@@ -55,6 +57,7 @@ class SecureProfileViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(profile).data)
 
 
+# MemberSerializer lets a partner set `is_staff` and sends the password hash back.
 class MemberViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -62,8 +65,7 @@ class MemberViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Partners manage their console users. The serializer lets them set `is_staff` and sends
-    the password hash back."""
+    """Console users the partner manages itself."""
 
     serializer_class = MemberSerializer
 
@@ -71,21 +73,21 @@ class MemberViewSet(
         return User.objects.filter(profile__tenant=self.request.tenant, profile__role="member").order_by("id")
 
 
+# MISTAKE (imitated on purpose): `.values()` of the whole User model straight into the response,
+# the password hash included. drf-spectacular sees no serializer here and documents no body.
 class DirectoryView(APIView):
-    """MISTAKE: `.values()` of the whole User model straight into the response (the password
-    hash included). drf-spectacular cannot see a serializer here and documents no body."""
+    """Who is who at the partner."""
 
     def get(self, request):
         users = User.objects.filter(profile__tenant=request.tenant).order_by("id")
         return Response(list(users.values()))
 
 
+# MISTAKE (imitated on purpose): "mTLS already authenticated the caller at the edge", so the view
+# is AllowAny and identifies the tenant by the CN header itself. The strict listener always
+# sets that header from the verified certificate; the lax one passes on whatever the client sent.
 class TenantView(generics.RetrieveAPIView):
-    """GET /api/tenant/: the caller's own partner settings.
-
-    MISTAKE: "mTLS already authenticated the caller at the edge", so the view is AllowAny and
-    identifies the tenant by the CN header itself. The strict listener always sets that header;
-    the lax one passes on whatever the client sent."""
+    """The calling partner's settings."""
 
     serializer_class = TenantSerializer
     permission_classes = [AllowAny]
@@ -99,8 +101,9 @@ class TenantView(generics.RetrieveAPIView):
         return tenant
 
 
+# drf-spectacular cannot guess a serializer for a function view: it documents no body.
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def health(request):
-    """Load-balancer check. drf-spectacular documents no body for it."""
+    """Load-balancer check."""
     return Response({"status": "ok"})

@@ -5,9 +5,10 @@ from .models import Invoice
 from .serializers import InvoiceSerializer
 
 
+# MISTAKE (imitated on purpose): the list is scoped to the caller's tenant, the retrieve is not:
+# any partner reads any invoice by id (`get_object` uses `queryset` as it is).
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
-    """MISTAKE: the list is scoped to the caller's tenant, the retrieve is not: any partner
-    reads any invoice by id (`get_object` uses `queryset` as it is)."""
+    """The partner's invoices."""
 
     serializer_class = InvoiceSerializer
     queryset = Invoice.objects.all()

@@ -4,8 +4,9 @@ from .models import Plan
 from .serializers import PlanSerializer
 
 
+# The clean catalogue: explicit fields, public data only (the names only look sensitive).
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    """The clean catalogue: explicit fields, public data only."""
+    """Price plans."""
 
     serializer_class = PlanSerializer
     queryset = Plan.objects.all()

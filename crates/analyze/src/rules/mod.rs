@@ -115,7 +115,10 @@ mod tests {
 
     #[test]
     fn wildcards_and_parameters() {
-        assert!(media_type_matches("application/json", "application/json; charset=utf-8"));
+        assert!(media_type_matches(
+            "application/json",
+            "application/json; charset=utf-8"
+        ));
         assert!(media_type_matches("application/*", "application/json"));
         assert!(media_type_matches("*/*", "text/html"));
         assert!(!media_type_matches("application/json", "text/html"));

@@ -19,7 +19,8 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
     let Some(declared) = ctx.declared_response() else {
         return;
     };
-    if !declared.content.is_empty() || ctx.body_is_empty() || ctx.exchange.request.method == "HEAD" {
+    if !declared.content.is_empty() || ctx.body_is_empty() || ctx.exchange.request.method == "HEAD"
+    {
         return;
     }
     let (shape, keys) = match &ctx.response.json {
@@ -35,7 +36,10 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
         identity: ctx.exchange.identity.clone(),
         severity: META.default_severity,
         confidence: Confidence::High,
-        title: format!("Undeclared response body for status {}", ctx.response.status),
+        title: format!(
+            "Undeclared response body for status {}",
+            ctx.response.status
+        ),
         message: format!(
             "{} {} returned a body{keys} for status {}, where the spec declares no content.",
             ctx.operation.method, ctx.operation.path, ctx.response.status

@@ -20,7 +20,12 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
         return;
     }
     let status = ctx.response.status;
-    let listed: Vec<String> = ctx.operation.responses.iter().map(|r| r.status.to_string()).collect();
+    let listed: Vec<String> = ctx
+        .operation
+        .responses
+        .iter()
+        .map(|r| r.status.to_string())
+        .collect();
     out.push(Observation {
         rule: &META,
         operation: ctx.operation_ref(),

@@ -19,11 +19,21 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
     let Some(declared) = ctx.declared_response() else {
         return;
     };
-    if declared.content.is_empty() || ctx.body_is_empty() || ctx.matching_media_type(declared).is_some() {
+    if declared.content.is_empty()
+        || ctx.body_is_empty()
+        || ctx.matching_media_type(declared).is_some()
+    {
         return;
     }
-    let actual = ctx.response.media_type().unwrap_or_else(|| "(none)".to_string());
-    let listed: Vec<&str> = declared.content.iter().map(|m| m.media_type.as_str()).collect();
+    let actual = ctx
+        .response
+        .media_type()
+        .unwrap_or_else(|| "(none)".to_string());
+    let listed: Vec<&str> = declared
+        .content
+        .iter()
+        .map(|m| m.media_type.as_str())
+        .collect();
     out.push(Observation {
         rule: &META,
         operation: ctx.operation_ref(),

@@ -9,7 +9,8 @@
 use crate::schema_view::View;
 use overshare_contract::{Contract, SchemaId};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// A property met during the walk.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ pub fn walk<'a>(contract: &Contract, schema: SchemaId, body: &'a Value) -> Walke
         contract,
         out: Walked::default(),
         patterns: HashSet::new(),
+        views: HashMap::new(),
     };
     let mut pointer = String::new();
     let mut pattern = String::new();
@@ -49,22 +51,39 @@ struct Walker<'c, 'a> {
     out: Walked<'a>,
     /// Patterns already reported, so that 500 array elements give one sighting.
     patterns: HashSet<(bool, String)>,
+    /// Views by schema set: the 20 000 items of a page share one.
+    views: HashMap<Vec<SchemaId>, Rc<View>>,
 }
 
 impl<'a> Walker<'_, 'a> {
-    fn visit(&mut self, schemas: &[SchemaId], value: &'a Value, ptr: &mut String, pat: &mut String) {
+    fn view(&mut self, schemas: &[SchemaId]) -> Rc<View> {
+        if let Some(view) = self.views.get(schemas) {
+            return view.clone();
+        }
+        let view = Rc::new(View::of(self.contract, schemas));
+        self.views.insert(schemas.to_vec(), view.clone());
+        view
+    }
+
+    fn visit(
+        &mut self,
+        schemas: &[SchemaId],
+        value: &'a Value,
+        ptr: &mut String,
+        pat: &mut String,
+    ) {
         if schemas.is_empty() {
             return;
         }
         match value {
             Value::Object(map) => {
-                let view = View::of(self.contract, schemas);
+                let view = self.view(schemas);
                 for (key, child) in map {
                     self.visit_property(&view, key, child, ptr, pat);
                 }
             }
             Value::Array(items) => {
-                let view = View::of(self.contract, schemas);
+                let view = self.view(schemas);
                 for (index, item) in items.iter().enumerate() {
                     let (p, q) = (ptr.len(), pat.len());
                     ptr.push('/');
@@ -114,7 +133,15 @@ impl<'a> Walker<'_, 'a> {
         pat.truncate(q);
     }
 
-    fn record(&mut self, write_only: bool, view: &View, key: &str, value: &'a Value, ptr: &str, pat: &str) {
+    fn record(
+        &mut self,
+        write_only: bool,
+        view: &View,
+        key: &str,
+        value: &'a Value,
+        ptr: &str,
+        pat: &str,
+    ) {
         if !self.patterns.insert((write_only, pat.to_string())) {
             return;
         }
@@ -155,7 +182,11 @@ pub fn dotted(pattern: &str) -> String {
         }
         out.push_str(&token.replace("~1", "/").replace("~0", "~"));
     }
-    if out.is_empty() { "(body)".to_string() } else { out }
+    if out.is_empty() {
+        "(body)".to_string()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]

@@ -42,10 +42,7 @@ impl Demo {
 
     /// Args without any identity (to add others).
     pub fn base_args(&self) -> Vec<String> {
-        self.scan_args()
-            .into_iter()
-            .take(8)
-            .collect()
+        self.scan_args().into_iter().take(8).collect()
     }
 
     /// Write a certificate and key that the server never issued: same subject as `partner-a`,
