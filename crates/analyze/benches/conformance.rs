@@ -59,8 +59,17 @@ fn exchange(body: Value) -> Exchange {
     Exchange {
         seq: 0,
         identity: Some("bench".into()),
-        operation: PlannedOperation { method: "GET".into(), path: "/profiles/".into(), operation_id: None },
-        request: Request { method: "GET".into(), url: "https://127.0.0.1/profiles/".into(), headers: vec![], body: None },
+        operation: PlannedOperation {
+            method: "GET".into(),
+            path: "/profiles/".into(),
+            operation_id: None,
+        },
+        request: Request {
+            method: "GET".into(),
+            url: "https://127.0.0.1/profiles/".into(),
+            headers: vec![],
+            body: None,
+        },
         outcome: Ok(Response {
             status: 200,
             headers: vec![("content-type".into(), "application/json".into())],
@@ -97,7 +106,10 @@ fn main() {
             black_box(serde_json::from_slice::<Value>(black_box(&bytes)).unwrap());
         });
         let analyze = median(15, || {
-            black_box(overshare_analyze::analyze_all(black_box([&exchange]), &contract));
+            black_box(overshare_analyze::analyze_all(
+                black_box([&exchange]),
+                &contract,
+            ));
         });
         let ratio = analyze.as_secs_f64() / parse.as_secs_f64();
         println!(

@@ -84,6 +84,35 @@ impl Context<'_> {
     }
 }
 
+impl Context<'_> {
+    /// An observation about one property met by the body walk, with the rule's defaults.
+    pub fn property_observation(
+        &self,
+        rule: &'static RuleMeta,
+        sighting: &walk::Sighting<'_>,
+        title: String,
+        message: String,
+        remediation: &str,
+    ) -> Observation {
+        Observation {
+            rule,
+            operation: self.operation_ref(),
+            pattern: sighting.pattern.clone(),
+            pointer: sighting.pointer.clone(),
+            field: Some(sighting.field.clone()),
+            identity: self.exchange.identity.clone(),
+            severity: rule.default_severity,
+            confidence: overshare_finding::Confidence::High,
+            title,
+            message,
+            remediation: remediation.to_string(),
+            evidence: self.evidence(Some(overshare_finding::redact::redact_value(
+                sighting.value,
+            ))),
+        }
+    }
+}
+
 /// `application/*` covers `application/json`; `*/*` covers everything; parameters are ignored.
 pub fn media_type_matches(declared: &str, actual: &str) -> bool {
     let declared = media_type_of(declared);

@@ -3,7 +3,7 @@
 use super::Context;
 use super::walk::{Walked, dotted};
 use crate::Observation;
-use overshare_finding::{Category, Confidence, RuleMeta, Severity, redact};
+use overshare_finding::{Category, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "OVS101",
@@ -24,25 +24,17 @@ pub fn check(ctx: &Context<'_>, walked: &Walked<'_>, out: &mut Vec<Observation>)
             .as_deref()
             .map(|name| format!(" (schema `{name}`)"))
             .unwrap_or_default();
-        out.push(Observation {
-            rule: &META,
-            operation: ctx.operation_ref(),
-            pattern: sighting.pattern.clone(),
-            pointer: sighting.pointer.clone(),
-            field: Some(sighting.field.clone()),
-            identity: ctx.exchange.identity.clone(),
-            severity: META.default_severity,
-            confidence: Confidence::High,
-            title: format!("Undeclared property `{}` in the response", sighting.field),
-            message: format!(
+        out.push(ctx.property_observation(
+            &META,
+            sighting,
+            format!("Undeclared property `{}` in the response", sighting.field),
+            format!(
                 "{} {} returned `{field}` (at {}), which the spec does not declare for status {}{schema}.",
                 ctx.operation.method, ctx.operation.path, sighting.pointer, ctx.response.status
             ),
-            remediation: "List the fields clients need explicitly in the serializer's `Meta.fields` \
-                          (never `'__all__'`), remove `depth`, and nest serializers that have \
-                          explicit fields. If the field is meant to be public, declare it in the spec."
-                .to_string(),
-            evidence: ctx.evidence(Some(redact::redact_value(sighting.value))),
-        });
+            "List the fields clients need explicitly in the serializer's `Meta.fields` (never \
+             `'__all__'`), remove `depth`, and nest serializers that have explicit fields. If the \
+             field is meant to be public, declare it in the spec.",
+        ));
     }
 }

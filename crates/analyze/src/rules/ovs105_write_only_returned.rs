@@ -3,7 +3,7 @@
 use super::Context;
 use super::walk::{Walked, dotted};
 use crate::Observation;
-use overshare_finding::{Category, Confidence, RuleMeta, Severity, redact};
+use overshare_finding::{Category, RuleMeta, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     id: "OVS105",
@@ -19,26 +19,17 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Context<'_>, walked: &Walked<'_>, out: &mut Vec<Observation>) {
     for sighting in &walked.write_only {
         let field = dotted(&sighting.pattern);
-        out.push(Observation {
-            rule: &META,
-            operation: ctx.operation_ref(),
-            pattern: sighting.pattern.clone(),
-            pointer: sighting.pointer.clone(),
-            field: Some(sighting.field.clone()),
-            identity: ctx.exchange.identity.clone(),
-            severity: META.default_severity,
-            confidence: Confidence::High,
-            title: format!("Write-only property `{}` returned", sighting.field),
-            message: format!(
+        out.push(ctx.property_observation(
+            &META,
+            sighting,
+            format!("Write-only property `{}` returned", sighting.field),
+            format!(
                 "{} {} returned `{field}` (at {}), which the spec marks `writeOnly`: clients may \
                  send it, never receive it.",
                 ctx.operation.method, ctx.operation.path, sighting.pointer
             ),
-            remediation: "Mark the serializer field `write_only=True` (or list it in \
-                          `Meta.extra_kwargs = {'field': {'write_only': True}}`) so DRF never \
-                          renders it."
-                .to_string(),
-            evidence: ctx.evidence(Some(redact::redact_value(sighting.value))),
-        });
+            "Mark the serializer field `write_only=True` (or list it in `Meta.extra_kwargs = \
+             {'field': {'write_only': True}}`) so DRF never renders it.",
+        ));
     }
 }
