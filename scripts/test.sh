@@ -15,6 +15,7 @@ if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 
   rustup component add rustfmt clippy
 fi
 
+./tests/target/install.sh
 log "cargo fmt --check"
 cargo fmt --all -- --check
 

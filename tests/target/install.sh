@@ -24,23 +24,27 @@ as_root() {
 }
 
 apt_updated=""
+policy_added=""
+# Keep the packages' maintainer scripts from starting services (there is no init system in
+# CI, and a system-wide nginx on port 80 is not wanted): policy-rc.d exiting 101 = deny.
+# Removed again on exit, however the script ends.
+deny_service_starts() {
+  local policy=/usr/sbin/policy-rc.d
+  if [ -z "$policy_added" ] && [ ! -e "$policy" ]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+    policy_added=1
+    trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+}
+
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install $* yourself"
-  # Keep the packages' maintainer scripts from starting services (there is no init system
-  # in CI, and a system-wide nginx on port 80 is not wanted): policy-rc.d exit 101 = deny.
-  local policy=/usr/sbin/policy-rc.d added=""
-  if [ ! -e "$policy" ]; then
-    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
-    added=1
-  fi
+  deny_service_starts
   if [ -z "$apt_updated" ]; then
     as_root apt-get update -qq
     apt_updated=1
   fi
-  local rc=0
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" || rc=$?
-  if [ -n "$added" ]; then as_root rm -f "$policy"; fi
-  return "$rc"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
 find_nginx() {

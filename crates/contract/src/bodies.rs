@@ -111,9 +111,7 @@ impl Normalizer {
         if fields.is_empty() {
             return Ok(None);
         }
-        let origin = op
-            .doc
-            .origin(&crate::pointer::child(&op.ptr, "parameters"));
+        let origin = op.doc.origin(&crate::pointer::child(&op.ptr, "parameters"));
         let schema = form_schema(self, origin, &fields)?;
         // Only the form media types of `consumes` describe form fields.
         let mut content = self.media_types(op_map, "consumes", Some(schema));
@@ -140,7 +138,13 @@ impl Normalizer {
         let mut out = Vec::with_capacity(map.len());
         for (media, media_object) in map {
             let media_node = node.child(media);
-            let media_object = expect_object(&media_node, media_object, "a media type object")?;
+            // `application/json:` with nothing after it is YAML for null: a media type without
+            // a schema, not a mistake worth stopping for.
+            let empty = Map::new();
+            let media_object = match media_object {
+                Value::Null => &empty,
+                other => expect_object(&media_node, other, "a media type object")?,
+            };
             let schema = match media_object.get("schema") {
                 Some(schema) => Some(self.schema_at(&media_node.child("schema"), schema)?),
                 None => None,

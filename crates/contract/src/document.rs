@@ -20,6 +20,8 @@ pub struct Document {
     pub dir: Option<PathBuf>,
     pub value: Value,
     pub lines: LineMap,
+    /// Length of the text it was parsed from, a cheap measure of how big the tree is.
+    pub size: usize,
 }
 
 impl Document {
@@ -28,7 +30,12 @@ impl Document {
         // A byte order mark is legal at the start of both and trips both parsers' detection.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let (value, lines) = if text.trim_start().starts_with('{') {
-            (parse_json(text, name)?, LineMap::json(text))
+            match parse_json(text, name) {
+                Ok(value) => (value, LineMap::json(text)),
+                // `{openapi: 3.0.0, ...}` is YAML in flow style; only if YAML fails too is the
+                // JSON error the one to show.
+                Err(json_error) => parse_yaml_with_lines(text, name).map_err(|_| json_error)?,
+            }
         } else {
             parse_yaml_with_lines(text, name)?
         };
@@ -38,6 +45,7 @@ impl Document {
             dir,
             value,
             lines,
+            size: text.len(),
         })
     }
 
@@ -131,6 +139,13 @@ mod tests {
         let err = Document::parse(0, "{\n  \"a\": 1,\n  \"b\" 2\n}", "s.json", None).unwrap_err();
         assert_eq!(err.line(), Some(3));
         assert!(err.to_string().starts_with("s.json:3:"), "{err}");
+    }
+
+    #[test]
+    fn flow_style_yaml_is_not_mistaken_for_broken_json() {
+        let doc = Document::parse(0, "{openapi: 3.0.0,\n paths: {}}", "t", None).expect("parses");
+        assert_eq!(doc.get("/openapi"), Some(&Value::from("3.0.0")));
+        assert_eq!(doc.lines.exact("/paths"), Some(2));
     }
 
     #[test]

@@ -17,7 +17,9 @@
 
 use crate::pointer;
 use saphyr_parser::{Event, Parser};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt::Write;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -88,11 +90,11 @@ impl LineMap {
 
     /// Record a mapping key, noting it when the same key was already written.
     fn record_key(&mut self, ptr: &str, line: usize) {
-        let hash = fnv1a(ptr);
-        if self.lines.contains_key(&hash) {
-            self.duplicates.push((ptr.to_owned(), line));
-        } else {
-            self.lines.insert(hash, line);
+        match self.lines.entry(fnv1a(ptr)) {
+            Entry::Occupied(_) => self.duplicates.push((ptr.to_owned(), line)),
+            Entry::Vacant(slot) => {
+                slot.insert(line);
+            }
         }
     }
 
@@ -296,7 +298,7 @@ struct JsonScan<'a> {
     map: LineMap,
 }
 
-impl JsonScan<'_> {
+impl<'a> JsonScan<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -380,8 +382,8 @@ impl JsonScan<'_> {
         self.pos += 1; // the ']'
     }
 
-    /// Consume a string token and return its decoded text.
-    fn string(&mut self) -> String {
+    /// Consume a string token and return its decoded text (borrowed unless it has escapes).
+    fn string(&mut self) -> Cow<'a, str> {
         let start = self.pos;
         self.pos += 1;
         let mut escaped = false;
@@ -396,12 +398,13 @@ impl JsonScan<'_> {
                 _ => {}
             }
         }
-        let raw = &self.bytes[start..self.pos.min(self.bytes.len())];
+        let bytes: &'a [u8] = self.bytes;
+        let raw = &bytes[start..self.pos.min(bytes.len())];
         let raw = std::str::from_utf8(raw).unwrap_or("\"\"");
         if escaped {
-            serde_json::from_str(raw).unwrap_or_default()
+            Cow::Owned(serde_json::from_str(raw).unwrap_or_default())
         } else {
-            raw.trim_matches('"').to_owned()
+            Cow::Borrowed(raw.trim_matches('"'))
         }
     }
 }

@@ -59,8 +59,10 @@ pub(crate) fn normalise(root: Document, root_path: Option<PathBuf>) -> Result<Co
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    let source = root.name.clone();
+    n.docs.release();
     Ok(Contract {
-        source: root.name.clone(),
+        source,
         version,
         title,
         base_path,

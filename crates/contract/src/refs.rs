@@ -119,6 +119,28 @@ impl Docs {
         &self.loaded
     }
 
+    /// Free the parsed trees. Dropping the tree of a multi-megabyte spec takes tens of
+    /// milliseconds of pure deallocation, so big ones are handed to a short-lived thread and
+    /// the caller gets its contract sooner. Call once every [`Node`] is gone.
+    pub fn release(self) {
+        /// Below this much text, a thread costs more than it saves.
+        const IN_BACKGROUND_FROM: usize = 1024 * 1024;
+        drop(self.by_path);
+        drop(self.root);
+        // `try_unwrap` fails only if a node outlived the walk; that document is freed here.
+        let docs: Vec<Document> = self
+            .loaded
+            .into_iter()
+            .filter_map(|doc| Rc::try_unwrap(doc).ok())
+            .collect();
+        if docs.iter().map(|doc| doc.size).sum::<usize>() >= IN_BACKGROUND_FROM {
+            // If no thread can be started, the closure and the documents drop right here.
+            let _ = std::thread::Builder::new()
+                .name("overshare-contract-free".to_owned())
+                .spawn(move || drop(docs));
+        }
+    }
+
     /// Resolve `reference`, written at `ref_ptr` (the pointer of the `$ref` member) in `from`,
     /// to a node that exists.
     pub fn resolve(&mut self, from: &Rc<Document>, ref_ptr: &str, reference: &str) -> Result<Node> {

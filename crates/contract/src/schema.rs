@@ -78,11 +78,11 @@ impl Normalizer {
         if let Some(id) = self.memo_get(node) {
             return Ok(id);
         }
-        if value
-            .as_object()
-            .is_some_and(|map| map.contains_key("$ref") && !ref_with_siblings(map))
+        if let Some(map) = value.as_object()
+            && map.contains_key("$ref")
+            && !ref_with_siblings(map)
         {
-            let id = self.schema_ref(node)?;
+            let id = self.schema_ref(node, map)?;
             self.memo_insert(node, id);
             return Ok(id);
         }
@@ -91,9 +91,10 @@ impl Normalizer {
         Ok(id)
     }
 
-    /// The id of the target of the `$ref` written at `site`; allocated and queued if new.
-    fn schema_ref(&mut self, site: &Node) -> Result<SchemaId> {
-        let reference = match site.value().get("$ref") {
+    /// The id of the target of the `$ref` written at `site` (whose members are `map`);
+    /// allocated and queued if new.
+    fn schema_ref(&mut self, site: &Node, map: &Map<String, Value>) -> Result<SchemaId> {
+        let reference = match map.get("$ref") {
             Some(Value::String(reference)) => reference.as_str(),
             _ => return Err(invalid(&site.child("$ref"), "`$ref` must be a string")),
         };
@@ -170,7 +171,7 @@ impl Normalizer {
         };
         schema.name = schema.name.or(name);
         if map.contains_key("$ref") {
-            self.ref_siblings(&mut schema, node)?;
+            self.ref_siblings(&mut schema, node, map)?;
         }
         self.object_keywords(&mut schema, node, map)?;
         self.array_keywords(&mut schema, node, map)?;
@@ -182,7 +183,12 @@ impl Normalizer {
     }
 
     /// A `$ref` with siblings: the target becomes the first `allOf` member.
-    fn ref_siblings(&mut self, schema: &mut Schema, node: &Node) -> Result<()> {
+    fn ref_siblings(
+        &mut self,
+        schema: &mut Schema,
+        node: &Node,
+        map: &Map<String, Value>,
+    ) -> Result<()> {
         if self.version != SpecVersion::OpenApi31 {
             let message = format!(
                 "keywords next to `$ref` are honoured, although {} says to ignore them",
@@ -190,7 +196,7 @@ impl Normalizer {
             );
             self.warn(node, message);
         }
-        schema.all_of.push(self.schema_ref(node)?);
+        schema.all_of.push(self.schema_ref(node, map)?);
         Ok(())
     }
 

@@ -59,7 +59,11 @@ const DESIGN_FIRST_FINDINGS: &[(&str, &str, &str)] = &[
     ("OVS101", "GET /api/profiles/{id}/", "/user/is_superuser"),
     ("OVS101", "GET /api/profiles/{id}/", "/user/last_login"),
     ("OVS101", "GET /api/profiles/{id}/", "/user/password"),
-    ("OVS101", "GET /api/profiles/{id}/", "/user/user_permissions"),
+    (
+        "OVS101",
+        "GET /api/profiles/{id}/",
+        "/user/user_permissions",
+    ),
     // The tenant settings view (it trusts the CN header) with the webhook secret.
     ("OVS101", "GET /api/tenant/", "/webhook_secret"),
     // The nested reverse relation (sign-ins: IP, user agent, session key).
@@ -82,7 +86,11 @@ const CODE_FIRST_FINDINGS: &[(&str, &str, &str)] = &[
     ("OVS101", "GET /api/profiles/{id}/", "/tenant/name"),
     ("OVS101", "GET /api/profiles/{id}/", "/tenant/service_user"),
     ("OVS101", "GET /api/profiles/{id}/", "/tenant/slug"),
-    ("OVS101", "GET /api/profiles/{id}/", "/tenant/webhook_secret"),
+    (
+        "OVS101",
+        "GET /api/profiles/{id}/",
+        "/tenant/webhook_secret",
+    ),
     ("OVS101", "GET /api/profiles/{id}/", "/tenant/webhook_url"),
     ("OVS102", "GET /api/directory/", ""),
     ("OVS102", "GET /api/health/", ""),
@@ -152,7 +160,10 @@ fn finding_keys(report: &Value) -> BTreeSet<Key> {
             (
                 f["rule"].as_str().unwrap_or_default().to_string(),
                 operation(&f["operation"]),
-                f["location"]["pattern"].as_str().unwrap_or_default().to_string(),
+                f["location"]["pattern"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             )
         })
         .collect()
@@ -201,7 +212,11 @@ fn design_first_scan_of_two_tenants_finds_exactly_the_undeclared_fields() {
             .find(|c| operation(c) == *clean)
             .unwrap_or_else(|| panic!("coverage for {clean}"));
         assert_eq!(entry["status"], "tested", "{entry}");
-        assert_eq!(entry["identities"], serde_json::json!(TWO_TENANTS), "{entry}");
+        assert_eq!(
+            entry["identities"],
+            serde_json::json!(TWO_TENANTS),
+            "{entry}"
+        );
     }
     let skipped: BTreeSet<String> = coverage
         .iter()
@@ -220,7 +235,10 @@ fn code_first_spec_reports_the_bodies_spectacular_did_not_document() {
     assert!(text.starts_with("openapi: 3.0.3"), "{text}");
     assert!(text.contains("No response body"), "{text}");
     let log = target.log();
-    assert!(log.contains("unable to guess serializer"), "spectacular's warnings are kept:\n{log}");
+    assert!(
+        log.contains("unable to guess serializer"),
+        "spectacular's warnings are kept:\n{log}"
+    );
 
     let (output, report) = json_scan(&target, &spec, TWO_TENANTS);
     let found = finding_keys(&report);

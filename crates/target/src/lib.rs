@@ -178,13 +178,18 @@ impl DjangoTarget {
         for (binary, what) in [(&python, "python"), (&gunicorn, "gunicorn")] {
             if !binary.is_file() {
                 return Err(TargetError::NotInstalled {
-                    what: format!("the target's venv has no {what} ({} is missing)", binary.display()),
+                    what: format!(
+                        "the target's venv has no usable {what} ({} is missing or not executable)",
+                        binary.display()
+                    ),
                 });
             }
         }
+        check_venv_is_current(&options)?;
         let Some(nginx) = options.nginx.clone().filter(|n| n.is_file()) else {
             return Err(TargetError::NotInstalled {
-                what: "nginx was not found (looked at $OVERSHARE_NGINX, $PATH and /usr/sbin)".into(),
+                what: "nginx was not found (looked at $OVERSHARE_NGINX, $PATH and /usr/sbin)"
+                    .into(),
             });
         };
         let template_path = options.app_dir.join("nginx.conf.in");
@@ -212,9 +217,11 @@ impl DjangoTarget {
             .arg("-c")
             .arg("set -e; \"$0\" manage.py migrate --noinput -v 1; \"$0\" manage.py seed")
             .arg(&python);
-        processes
-            .0
-            .push(Process::spawn("manage.py migrate + seed", &mut setup, &root.join("setup.log"))?);
+        processes.0.push(Process::spawn(
+            "manage.py migrate + seed",
+            &mut setup,
+            &root.join("setup.log"),
+        )?);
         let mut spectacular = django_command(&python, &options.app_dir, &root);
         spectacular
             .args(["manage.py", "spectacular", "--file"])
@@ -229,18 +236,36 @@ impl DjangoTarget {
         gunicorn_cmd
             .args(["partnerportal.wsgi:application", "--bind"])
             .arg(format!("unix:{}", socket.display()))
-            .args(["--worker-class", "gthread", "--workers", "1", "--threads", "4"])
-            .args(["--access-logfile", "-", "--error-logfile", "-", "--log-level", "info"])
+            .args([
+                "--worker-class",
+                "gthread",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ])
+            .args([
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "info",
+            ])
             .args(["--graceful-timeout", "3", "--timeout", "60"]);
-        processes
-            .0
-            .push(Process::spawn("gunicorn", &mut gunicorn_cmd, &root.join("gunicorn.log"))?);
+        processes.0.push(Process::spawn(
+            "gunicorn",
+            &mut gunicorn_cmd,
+            &root.join("gunicorn.log"),
+        )?);
 
         let deadline = Instant::now() + options.timeout;
         let mut attempt = 0;
         let (strict_port, lax_port) = loop {
             attempt += 1;
             let (strict_port, lax_port) = free_ports()?;
+            // Only what nginx logs from now on tells why this attempt failed.
+            let marks = NGINX_LOGS.map(|f| std::fs::metadata(root.join(f)).map_or(0, |m| m.len()));
             let config = render(&template, &root, &pki, &socket, (strict_port, lax_port));
             let config_path = root.join("nginx.conf");
             std::fs::write(&config_path, config)
@@ -254,8 +279,19 @@ impl DjangoTarget {
                 .arg("-e")
                 .arg(root.join("nginx-error.log"))
                 .args(["-g", "daemon off;"]);
-            processes.0.push(Process::spawn("nginx", &mut nginx_cmd, &root.join("nginx.log"))?);
-            match wait_ready(&mut processes, &root, &socket, strict_port, lax_port, deadline) {
+            processes.0.push(Process::spawn(
+                "nginx",
+                &mut nginx_cmd,
+                &root.join("nginx.log"),
+            )?);
+            match wait_ready(
+                &mut processes,
+                &root,
+                &socket,
+                (strict_port, lax_port),
+                marks,
+                deadline,
+            ) {
                 Ok(()) => break (strict_port, lax_port),
                 Err(Failure::PortTaken) if attempt < PORT_ATTEMPTS => {
                     // Another process took a port between our probe and nginx's bind.
@@ -365,11 +401,15 @@ impl DjangoTarget {
 
     /// Runs `manage.py ARGS` against this run's database (to check what a request changed).
     pub fn manage(&self, args: &[&str]) -> Result<Output, TargetError> {
-        django_command(&self.options.venv.join("bin/python"), &self.options.app_dir, self.dir.path())
-            .arg("manage.py")
-            .args(args)
-            .output()
-            .map_err(|e| TargetError::io("running manage.py", e))
+        django_command(
+            &self.options.venv.join("bin/python"),
+            &self.options.app_dir,
+            self.dir.path(),
+        )
+        .arg("manage.py")
+        .args(args)
+        .output()
+        .map_err(|e| TargetError::io("running manage.py", e))
     }
 
     /// Process ids of the processes still running (gunicorn's and nginx's masters).
@@ -385,6 +425,29 @@ impl DjangoTarget {
     /// gunicorn (with Django's own log), nginx's error and access logs.
     pub fn log(&self) -> String {
         collect_log(self.dir.path())
+    }
+}
+
+/// `install.sh` stamps the venv with the SHA-256 of the `requirements.txt` it installed: a venv
+/// built from other pins is reported instead of failing in some confusing way later.
+fn check_venv_is_current(options: &Options) -> Result<(), TargetError> {
+    use sha2::{Digest, Sha256};
+    let requirements = options.app_dir.join("requirements.txt");
+    let pins = std::fs::read(&requirements)
+        .map_err(|e| TargetError::io(format!("reading {}", requirements.display()), e))?;
+    let want = hex::encode(Sha256::digest(&pins));
+    let stamp = options.venv.join(".overshare-stamp");
+    let have = std::fs::read_to_string(&stamp).unwrap_or_default();
+    if have.split_whitespace().next() == Some(want.as_str()) {
+        Ok(())
+    } else {
+        Err(TargetError::NotInstalled {
+            what: format!(
+                "the target's venv ({}) was not built from the current {} (no matching stamp)",
+                options.venv.display(),
+                requirements.display()
+            ),
+        })
     }
 }
 
@@ -414,8 +477,8 @@ fn wait_ready(
     processes: &mut Processes,
     root: &Path,
     socket: &Path,
-    strict_port: u16,
-    lax_port: u16,
+    (strict_port, lax_port): (u16, u16),
+    nginx_log_marks: [u64; 2],
     deadline: Instant,
 ) -> Result<(), Failure> {
     let mut django_ready = false;
@@ -429,7 +492,7 @@ fn wait_ready(
                 None => setup_done = false,
                 Some(status) if !long_running && status.success() => {}
                 Some(status) => {
-                    if process.name == "nginx" && port_taken(root) {
+                    if process.name == "nginx" && port_taken(root, nginx_log_marks) {
                         return Err(Failure::PortTaken);
                     }
                     return Err(Failure::Other(format!(
@@ -449,7 +512,9 @@ fn wait_ready(
         }
         if !nginx_ready {
             nginx_ready = root.join("nginx.pid").is_file()
-                && [strict_port, lax_port].iter().all(|&port| nginx_answers(port));
+                && [strict_port, lax_port]
+                    .iter()
+                    .all(|&port| nginx_answers(port));
         }
         if setup_done && django_ready && nginx_ready {
             return Ok(());
@@ -465,7 +530,10 @@ fn wait_ready(
             if !nginx_ready {
                 missing.push("nginx did not answer on both ports");
             }
-            return Err(Failure::Other(format!("not ready in time: {}", missing.join("; "))));
+            return Err(Failure::Other(format!(
+                "not ready in time: {}",
+                missing.join("; ")
+            )));
         }
         sleep(POLL);
     }
@@ -487,7 +555,9 @@ fn nginx_answers(port: u16) -> bool {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
         return false;
     };
-    if stream.set_read_timeout(Some(Duration::from_secs(2))).is_err()
+    if stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .is_err()
         || stream
             .write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
             .is_err()
@@ -511,9 +581,16 @@ fn read_head(mut stream: impl Read) -> Option<String> {
     Some(head.lines().next().unwrap_or_default().to_string())
 }
 
-fn port_taken(root: &Path) -> bool {
-    ["nginx-error.log", "nginx.log"].iter().any(|f| {
-        std::fs::read_to_string(root.join(f)).is_ok_and(|text| text.contains("Address already in use"))
+/// The files nginx reports start-up errors to.
+const NGINX_LOGS: [&str; 2] = ["nginx-error.log", "nginx.log"];
+
+/// nginx said, past `marks` (the logs' lengths when it was started), that a port was taken.
+fn port_taken(root: &Path, marks: [u64; 2]) -> bool {
+    NGINX_LOGS.iter().zip(marks).any(|(file, mark)| {
+        std::fs::read(root.join(file)).is_ok_and(|bytes| {
+            let new = bytes.get(mark as usize..).unwrap_or_default();
+            String::from_utf8_lossy(new).contains("Address already in use")
+        })
     })
 }
 
@@ -529,7 +606,13 @@ fn free_ports() -> Result<(u16, u16), TargetError> {
     Ok((strict, lax))
 }
 
-fn render(template: &str, root: &Path, pki: &PkiPaths, socket: &Path, (strict_port, lax_port): (u16, u16)) -> String {
+fn render(
+    template: &str,
+    root: &Path,
+    pki: &PkiPaths,
+    socket: &Path,
+    (strict_port, lax_port): (u16, u16),
+) -> String {
     // As root, nginx would run its workers as `nobody`, who cannot enter the private temp dir.
     let user = if process::is_root() {
         "user root;"

@@ -43,7 +43,14 @@ const IDENTITY_TABLE: &[(&str, &str, &str, Kind)] = &[
 ];
 
 /// The names [`crate::DjangoTarget::identity`] knows, in order.
-pub const IDENTITIES: &[&str] = &["partner-a", "partner-b", "partner-c", "unknown", "rogue", "expired"];
+pub const IDENTITIES: &[&str] = &[
+    "partner-a",
+    "partner-b",
+    "partner-c",
+    "unknown",
+    "rogue",
+    "expired",
+];
 
 /// Where the PEM files of a run are.
 #[derive(Debug, Clone)]
@@ -57,7 +64,8 @@ pub(crate) struct PkiPaths {
 
 /// Generates the whole PKI and writes it into `dir` (keys with mode 0600).
 pub(crate) fn generate(dir: &Path) -> Result<PkiPaths, TargetError> {
-    fs::create_dir_all(dir).map_err(|e| TargetError::io(format!("creating {}", dir.display()), e))?;
+    fs::create_dir_all(dir)
+        .map_err(|e| TargetError::io(format!("creating {}", dir.display()), e))?;
     let now = OffsetDateTime::now_utc();
     let current = (now - Duration::hours(1), now + Duration::days(2));
     let expired = (now - Duration::days(30), now - Duration::days(1));
@@ -153,7 +161,9 @@ fn write(path: &Path, contents: &str, private: bool) -> Result<(), TargetError> 
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| TargetError::io(context(), e))?;
+    let mut file = options
+        .open(path)
+        .map_err(|e| TargetError::io(context(), e))?;
     file.write_all(contents.as_bytes())
         .map_err(|e| TargetError::io(context(), e))
 }

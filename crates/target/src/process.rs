@@ -25,7 +25,11 @@ pub(crate) struct Process {
 
 impl Process {
     /// Spawns `command` with stdin closed and stdout + stderr appended to `log`.
-    pub fn spawn(name: &'static str, command: &mut Command, log: &Path) -> Result<Process, TargetError> {
+    pub fn spawn(
+        name: &'static str,
+        command: &mut Command,
+        log: &Path,
+    ) -> Result<Process, TargetError> {
         let context = || format!("opening {}", log.display());
         let out = File::options()
             .create(true)
@@ -39,7 +43,9 @@ impl Process {
             .stderr(err)
             .process_group(0)
             .spawn()
-            .map_err(|e| TargetError::io(format!("starting {name} ({:?})", command.get_program()), e))?;
+            .map_err(|e| {
+                TargetError::io(format!("starting {name} ({:?})", command.get_program()), e)
+            })?;
         Ok(Process {
             name,
             log: log.to_path_buf(),

@@ -30,15 +30,19 @@ fn group_members(group: u32) -> Vec<u32> {
 }
 
 fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|stat| stat.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')))
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+    })
 }
 
 /// nginx's own 400 for plain HTTP on a TLS port.
 fn plain_http_status(url: &str) -> String {
     let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     stream.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
     let mut text = String::new();
     let _ = stream.read_to_string(&mut text);
@@ -50,7 +54,10 @@ fn starts_everything_and_drop_stops_every_process() {
     let mut target = DjangoTarget::start().unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(target.strict_url(), target.lax_url());
     for listener in [Listener::Strict, Listener::Lax] {
-        assert_eq!(plain_http_status(&target.url(listener)), "HTTP/1.1 400 Bad Request");
+        assert_eq!(
+            plain_http_status(&target.url(listener)),
+            "HTTP/1.1 400 Bad Request"
+        );
     }
     for name in IDENTITIES {
         let (cert, key) = target.identity(name);
@@ -71,19 +78,32 @@ fn starts_everything_and_drop_stops_every_process() {
         assert!(log.contains(expected), "log lacks {expected:?}:\n{log}");
     }
     let count = "from django.contrib.auth.models import User; print(User.objects.count())";
-    let users = target.manage(&["shell", "--no-imports", "-c", count]).unwrap();
-    assert_eq!(String::from_utf8_lossy(&users.stdout).trim(), "11", "{users:?}");
+    let users = target
+        .manage(&["shell", "--no-imports", "-c", count])
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&users.stdout).trim(),
+        "11",
+        "{users:?}"
+    );
 
     // gunicorn and nginx masters, each with at least one worker in its group.
     let groups = target.pids();
     assert_eq!(groups.len(), 2, "{groups:?}");
     for &group in &groups {
-        assert!(group_members(group).len() >= 2, "master and worker in group {group}");
+        assert!(
+            group_members(group).len() >= 2,
+            "master and worker in group {group}"
+        );
     }
     let dir = target.dir().to_path_buf();
     drop(target);
     for group in groups {
-        assert_eq!(group_members(group), Vec::<u32>::new(), "group {group} is gone");
+        assert_eq!(
+            group_members(group),
+            Vec::<u32>::new(),
+            "group {group} is gone"
+        );
     }
     assert!(!dir.exists(), "the temp dir is removed");
 }
@@ -99,7 +119,11 @@ fn a_panicking_test_still_stops_the_target() {
     let groups = groups.downcast::<Vec<u32>>().expect("the pids");
     assert_eq!(groups.len(), 2);
     for group in *groups {
-        assert_eq!(group_members(group), Vec::<u32>::new(), "group {group} is gone");
+        assert_eq!(
+            group_members(group),
+            Vec::<u32>::new(),
+            "group {group} is gone"
+        );
     }
 }
 
@@ -119,8 +143,39 @@ fn a_missing_venv_says_to_run_the_test_script() {
         nginx: None,
         ..Options::default()
     };
-    let text = DjangoTarget::start_with(options).expect_err("no nginx").to_string();
-    assert!(text.contains("nginx was not found") && text.contains("./scripts/test.sh"), "{text}");
+    let text = DjangoTarget::start_with(options)
+        .expect_err("no nginx")
+        .to_string();
+    assert!(
+        text.contains("nginx was not found") && text.contains("./scripts/test.sh"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_venv_from_other_requirements_says_to_run_the_test_script() {
+    let scratch = tempfile::tempdir().unwrap();
+    let defaults = Options::default();
+    // A copy of the project whose requirements.txt differs from what the venv was built from.
+    let app_dir = scratch.path().join("app");
+    std::fs::create_dir(&app_dir).unwrap();
+    for file in ["nginx.conf.in", "requirements.txt"] {
+        std::fs::copy(defaults.app_dir.join(file), app_dir.join(file)).unwrap();
+    }
+    let mut pins = std::fs::OpenOptions::new()
+        .append(true)
+        .open(app_dir.join("requirements.txt"))
+        .unwrap();
+    writeln!(pins, "# changed").unwrap();
+    let options = Options {
+        app_dir,
+        ..defaults
+    };
+    let text = DjangoTarget::start_with(options)
+        .expect_err("stale venv")
+        .to_string();
+    assert!(text.contains("was not built from the current"), "{text}");
+    assert!(text.contains("./scripts/test.sh"), "{text}");
 }
 
 fn fake_nginx(dir: &Path, body: &str) -> std::path::PathBuf {
@@ -142,9 +197,14 @@ fn a_process_that_exits_early_fails_the_start_with_the_targets_log() {
         nginx: Some(nginx),
         ..Options::default()
     };
-    let text = DjangoTarget::start_with(options).expect_err("nginx fails").to_string();
+    let text = DjangoTarget::start_with(options)
+        .expect_err("nginx fails")
+        .to_string();
     assert!(text.contains("nginx exited early"), "{text}");
-    assert!(text.contains("fake nginx cannot start"), "the log is in the error: {text}");
+    assert!(
+        text.contains("fake nginx cannot start"),
+        "the log is in the error: {text}"
+    );
     assert!(text.contains("==> gunicorn.log"), "{text}");
     assert!(text.contains("./scripts/test.sh"), "{text}");
 }
@@ -162,10 +222,16 @@ fn a_target_that_never_answers_times_out_and_leaves_nothing_running() {
         timeout: Duration::from_secs(3),
         ..Options::default()
     };
-    let text = DjangoTarget::start_with(options).expect_err("times out").to_string();
+    let text = DjangoTarget::start_with(options)
+        .expect_err("times out")
+        .to_string();
     assert!(text.contains("not ready in time"), "{text}");
     assert!(text.contains("nginx did not answer"), "{text}");
-    let pid: u32 = std::fs::read_to_string(&marker).unwrap().trim().parse().unwrap();
+    let pid: u32 = std::fs::read_to_string(&marker)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     assert!(!alive(pid), "the hanging process {pid} was stopped");
     assert_eq!(group_members(pid), Vec::<u32>::new());
 }
