@@ -115,8 +115,13 @@ mod tests {
             redact_str("Mozilla/5.0 (X11; Linux x86_64)"),
             "Mozi…[redacted]"
         );
-        // multi-byte characters are not split
+    }
+
+    #[test]
+    fn multibyte_value_shorter_than_a_scheme_does_not_panic() {
+        // Slicing the first 7 bytes to compare with `Bearer ` split a character and panicked.
         assert_eq!(redact_str("ééééééééé"), "éé…[redacted]");
+        assert_eq!(redact_str("日本語のテキストです"), "日本…[redacted]");
     }
 
     #[test]

@@ -42,7 +42,11 @@ const IDENTITY_TABLE: &[(&str, &str, &str, Kind)] = &[
     ("expired", "partner-a", "Acme Logistics", Kind::Expired),
 ];
 
-/// The names [`crate::DjangoTarget::identity`] knows, in order.
+/// The identities of every run, by the name [`crate::DjangoTarget::identity`] takes:
+/// - `partner-a`, `partner-b`, `partner-c`: the three seeded tenants (CN = the name);
+/// - `unknown`: issued by the partner CA, CN `partner-x`, which maps to no tenant (DRF 403);
+/// - `rogue`: `partner-a`'s subject, from a rogue CA with the partner CA's subject (nginx 400);
+/// - `expired`: `partner-a`'s subject, from the partner CA, expired yesterday (nginx 400).
 pub const IDENTITIES: &[&str] = &[
     "partner-a",
     "partner-b",
