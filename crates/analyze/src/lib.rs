@@ -16,16 +16,53 @@ pub mod rules;
 pub mod schema_view;
 
 use indexmap::IndexMap;
+use overshare_classify::Classifier;
 use overshare_contract::Contract;
 use overshare_exchange::Exchange;
 use overshare_finding::{
-    Confidence, Evidence, Finding, Fingerprint, Location, OperationRef, RuleMeta, Severity,
+    Category, Confidence, Evidence, Finding, Fingerprint, Location, OperationRef, RuleMeta,
+    Severity,
 };
+
+/// Which rule an observation belongs to: a built-in conformance rule or a data rule from the
+/// classifier's rules files. Owned, so that rules loaded at run time need no `'static` tricks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRef {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub cwe: Vec<String>,
+    pub owasp: Vec<String>,
+}
+
+impl From<&RuleMeta> for RuleRef {
+    fn from(meta: &RuleMeta) -> RuleRef {
+        RuleRef {
+            id: meta.id.to_string(),
+            name: meta.name.to_string(),
+            category: meta.category,
+            cwe: meta.cwe.iter().map(|s| s.to_string()).collect(),
+            owasp: meta.owasp.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl From<&overshare_classify::Rule> for RuleRef {
+    fn from(rule: &overshare_classify::Rule) -> RuleRef {
+        RuleRef {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            category: Category::Exposure,
+            cwe: rule.cwe.clone(),
+            owasp: rule.owasp.clone(),
+        }
+    }
+}
 
 /// One rule's sighting in one exchange. Cheap to make; grouped into findings later.
 #[derive(Debug, Clone)]
 pub struct Observation {
-    pub rule: &'static RuleMeta,
+    pub rule: RuleRef,
     pub operation: OperationRef,
     /// The pointer with array indexes folded to `*` (the grouping key); `""` for the whole body.
     pub pattern: String,
@@ -41,35 +78,61 @@ pub struct Observation {
     pub evidence: Evidence,
 }
 
-/// Run every per-exchange rule on one exchange.
-pub fn analyze_exchange(exchange: &Exchange, contract: &Contract) -> Vec<Observation> {
-    let mut out = Vec::new();
-    let Some(operation) = contract.operation(&exchange.operation.method, &exchange.operation.path)
-    else {
-        return out;
-    };
-    let Some(response) = exchange.response() else {
-        return out;
-    };
-    let ctx = rules::Context {
-        contract,
-        operation,
-        exchange,
-        response,
-    };
-    rules::check_all(&ctx, &mut out);
-    out
+/// The analyzers with what they need besides the exchange: the contract and the rules.
+#[derive(Clone, Copy)]
+pub struct Analyzer<'a> {
+    pub contract: &'a Contract,
+    pub classifier: &'a Classifier,
 }
 
-/// Run the analyzers over a whole run and group the observations into findings.
+impl<'a> Analyzer<'a> {
+    pub fn new(contract: &'a Contract, classifier: &'a Classifier) -> Analyzer<'a> {
+        Analyzer {
+            contract,
+            classifier,
+        }
+    }
+
+    /// Run every per-exchange rule on one exchange.
+    pub fn exchange(&self, exchange: &Exchange) -> Vec<Observation> {
+        let mut out = Vec::new();
+        let Some(operation) = self
+            .contract
+            .operation(&exchange.operation.method, &exchange.operation.path)
+        else {
+            return out;
+        };
+        let Some(response) = exchange.response() else {
+            return out;
+        };
+        let ctx = rules::Context {
+            contract: self.contract,
+            classifier: self.classifier,
+            operation,
+            exchange,
+            response,
+        };
+        rules::check_all(&ctx, &mut out);
+        out
+    }
+
+    /// Analyze a whole run and group the observations into findings.
+    pub fn all<'e>(&self, exchanges: impl IntoIterator<Item = &'e Exchange>) -> Vec<Finding> {
+        group(
+            exchanges
+                .into_iter()
+                .flat_map(|exchange| self.exchange(exchange)),
+        )
+    }
+}
+
+/// Analyze exchanges with the built-in rules only (tests, benchmarks, simple callers).
 pub fn analyze_all<'a>(
     exchanges: impl IntoIterator<Item = &'a Exchange>,
     contract: &Contract,
 ) -> Vec<Finding> {
-    let observations = exchanges
-        .into_iter()
-        .flat_map(|exchange| analyze_exchange(exchange, contract));
-    group(observations)
+    let classifier = Classifier::builtin();
+    Analyzer::new(contract, &classifier).all(exchanges)
 }
 
 /// Fold observations of the same problem into one finding.
@@ -81,7 +144,7 @@ pub fn group(observations: impl IntoIterator<Item = Observation>) -> Vec<Finding
     let mut grouped: IndexMap<(String, String, String, String), Finding> = IndexMap::new();
     for obs in observations {
         let key = (
-            obs.rule.id.to_string(),
+            obs.rule.id.clone(),
             obs.operation.method.clone(),
             obs.operation.path.clone(),
             obs.pattern.clone(),
@@ -101,27 +164,34 @@ pub fn group(observations: impl IntoIterator<Item = Observation>) -> Vec<Finding
 
 fn new_finding(obs: Observation) -> Finding {
     let fingerprint = Fingerprint::of(&[
-        obs.rule.id,
+        &obs.rule.id,
         &obs.operation.method,
         &obs.operation.path,
         &obs.pattern,
     ]);
-    let mut finding = Finding::from_rule(obs.rule, fingerprint);
-    finding.severity = obs.severity;
-    finding.confidence = obs.confidence;
-    finding.title = obs.title;
-    finding.message = obs.message;
-    finding.remediation = obs.remediation;
-    finding.operation = Some(obs.operation);
-    finding.location = Location {
-        json_pointer: Some(obs.pointer),
-        pattern: Some(obs.pattern),
-        field: obs.field,
-    };
-    finding.identity = obs.identity.clone();
-    finding.identities = obs.identity.into_iter().collect();
-    finding.evidence = obs.evidence;
-    finding
+    Finding {
+        fingerprint,
+        rule: obs.rule.id,
+        name: obs.rule.name,
+        category: obs.rule.category,
+        severity: obs.severity,
+        confidence: obs.confidence,
+        title: obs.title,
+        message: obs.message,
+        operation: Some(obs.operation),
+        location: Location {
+            json_pointer: Some(obs.pointer),
+            pattern: Some(obs.pattern),
+            field: obs.field,
+        },
+        identity: obs.identity.clone(),
+        identities: obs.identity.into_iter().collect(),
+        evidence: obs.evidence,
+        cwe: obs.rule.cwe,
+        owasp: obs.rule.owasp,
+        remediation: obs.remediation,
+        source: Vec::new(),
+    }
 }
 
 fn merge_into(finding: &mut Finding, obs: Observation) {
@@ -133,14 +203,53 @@ fn merge_into(finding: &mut Finding, obs: Observation) {
     }
 }
 
-/// Every rule the analyzers can report, for `overshare rules` and `overshare explain`.
-pub fn catalogue() -> Vec<&'static RuleMeta> {
-    rules::ALL.to_vec()
+/// A rule as `overshare rules` and `overshare explain` show it, whatever its origin.
+#[derive(Debug, Clone)]
+pub struct RuleDoc {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    /// The classifier's class (`credential`, ...) for data rules.
+    pub class: Option<String>,
+    pub severity: Severity,
+    pub cwe: Vec<String>,
+    pub owasp: Vec<String>,
+    pub summary: String,
+    pub doc: String,
+}
+
+/// Every rule the analyzers can report, in id order: conformance rules, then data rules.
+pub fn catalogue(classifier: &Classifier) -> Vec<RuleDoc> {
+    let conformance = rules::ALL.iter().map(|meta| RuleDoc {
+        id: meta.id.to_string(),
+        name: meta.name.to_string(),
+        category: meta.category,
+        class: None,
+        severity: meta.default_severity,
+        cwe: meta.cwe.iter().map(|s| s.to_string()).collect(),
+        owasp: meta.owasp.iter().map(|s| s.to_string()).collect(),
+        summary: meta.summary.to_string(),
+        doc: meta.doc.to_string(),
+    });
+    let data = classifier.rules().iter().map(|rule| RuleDoc {
+        id: rule.id.clone(),
+        name: rule.name.clone(),
+        category: Category::Exposure,
+        class: Some(rule.class.as_str().to_string()),
+        severity: rule.severity,
+        cwe: rule.cwe.clone(),
+        owasp: rule.owasp.clone(),
+        summary: rule.summary.clone(),
+        doc: rule.doc.clone(),
+    });
+    let mut all: Vec<RuleDoc> = conformance.chain(data).collect();
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
 }
 
 /// Look a rule up by id (`OVS101`) or name (`undeclared-property`), case-insensitively.
-pub fn find_rule(id_or_name: &str) -> Option<&'static RuleMeta> {
-    rules::ALL.iter().copied().find(|rule| {
+pub fn find_rule(classifier: &Classifier, id_or_name: &str) -> Option<RuleDoc> {
+    catalogue(classifier).into_iter().find(|rule| {
         rule.id.eq_ignore_ascii_case(id_or_name) || rule.name.eq_ignore_ascii_case(id_or_name)
     })
 }

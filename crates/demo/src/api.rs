@@ -195,7 +195,8 @@ mod tests {
                 "bio",
                 "date_of_birth",
                 "phone",
-                "salary"
+                "salary",
+                "national_id"
             ]
         );
     }

@@ -37,6 +37,8 @@ struct Profile {
     date_of_birth: &'static str,
     phone: &'static str,
     salary: &'static str,
+    /// A US SSN-shaped government id (valid shape, not a real person's).
+    national_id: &'static str,
 }
 
 /// `accounts.UserActivity`: the reverse relation `user.activities` that leaks through nesting.
@@ -131,6 +133,7 @@ const PROFILES: &[Profile] = &[
         date_of_birth: "1985-04-12",
         phone: "+44 20 7946 0101",
         salary: "72000.00",
+        national_id: "536-22-8726",
     },
     Profile {
         user_id: 2,
@@ -140,6 +143,7 @@ const PROFILES: &[Profile] = &[
         date_of_birth: "1990-11-03",
         phone: "+44 20 7946 0202",
         salary: "58500.00",
+        national_id: "412-67-1934",
     },
     Profile {
         user_id: 3,
@@ -149,6 +153,7 @@ const PROFILES: &[Profile] = &[
         date_of_birth: "1978-06-27",
         phone: "+44 20 7946 0303",
         salary: "91250.00",
+        national_id: "601-38-2275",
     },
 ];
 
@@ -305,6 +310,7 @@ fn profile_all_fields(profile: &Profile) -> Value {
         "date_of_birth": profile.date_of_birth,
         "phone": profile.phone,
         "salary": profile.salary,
+        "national_id": profile.national_id,
     })
 }
 
@@ -579,4 +585,32 @@ mod tests {
             );
         }
     }
+}
+
+/// Every secret or personal value the demo serves, in full: what no report may ever contain.
+/// Tests scan the demo with every output format and search the output for each of these.
+pub fn planted_values() -> Vec<String> {
+    let mut values = Vec::new();
+    for user in USERS {
+        values.push(password_hash(user.username));
+        values.push(user.email.to_string());
+    }
+    for profile in PROFILES {
+        values.extend(
+            [
+                profile.date_of_birth,
+                profile.phone,
+                profile.salary,
+                profile.national_id,
+            ]
+            .map(str::to_string),
+        );
+    }
+    for activity in ACTIVITIES {
+        values.push(activity.ip_address.to_string());
+        values.push(activity.user_agent.to_string());
+        values.push(session_key(activity.id));
+    }
+    values.push("postgres://app@db.internal:5432/app".to_string());
+    values
 }

@@ -10,7 +10,7 @@
 //!
 //! | endpoint | imitates | what leaks |
 //! |---|---|---|
-//! | `GET /api/profiles/`, `/api/profiles/{id}/` | `ProfileSerializer` with `fields = '__all__'` and `depth = 1` | the whole `auth_user` row (password hash, `is_staff`, `is_superuser`, …) and undeclared profile columns (`date_of_birth`, `phone`, `salary`, `tenant`) |
+//! | `GET /api/profiles/`, `/api/profiles/{id}/` | `ProfileSerializer` with `fields = '__all__'` and `depth = 1` | the whole `auth_user` row (password hash, `is_staff`, `is_superuser`, …) and undeclared profile columns (`date_of_birth`, `phone`, `salary`, `national_id`, `tenant`) |
 //! | `GET /api/users/`, `/api/users/{id}/` | explicit `fields`, but a nested reverse relation `activities = ActivitySerializer(many=True)` | IP addresses, user agents and **session keys** |
 //! | `GET /api/secure-profiles/me/`, `/api/secure-profiles/{id}/` | the fix: explicit `fields = ["id", "display_name", "bio"]` and an object-level permission | nothing (the control case) |
 //! | `GET /api/orders/` | tenant-filtered `ListAPIView` with `PageNumberPagination` | nothing |
@@ -40,6 +40,7 @@ mod data;
 mod pki;
 mod server;
 
+pub use data::planted_values;
 pub use pki::{DemoIdentity, DemoPaths, DemoPki};
 pub use server::DemoServer;
 

@@ -160,7 +160,7 @@ fn user_leaks(prefix: &str) -> Vec<String> {
         "groups",
         "user_permissions",
     ];
-    let profile = ["tenant", "date_of_birth", "phone", "salary"];
+    let profile = ["tenant", "date_of_birth", "phone", "salary", "national_id"];
     let mut out: Vec<String> = user.iter().map(|f| format!("{prefix}/user/{f}")).collect();
     out.extend(profile.iter().map(|f| format!("{prefix}/{f}")));
     out

@@ -37,7 +37,17 @@ pub enum Command {
     #[command(after_help = "Example:\n  overshare demo --format json --output demo-report.json")]
     Demo(DemoArgs),
     /// List every rule overshare can report.
-    Rules,
+    #[command(
+        after_help = "Examples:\n  overshare rules\n  overshare rules --toml > ours.toml\n  overshare rules --rules ours.toml"
+    )]
+    Rules {
+        /// Extra sensitive-data rules (TOML) to include. Example: --rules ours.toml
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
+        /// Print the built-in rules file (TOML) instead: a starting point for your own.
+        #[arg(long)]
+        toml: bool,
+    },
     /// Print a rule's documentation: what it finds, why it matters, an example, the fix.
     #[command(
         after_help = "Examples:\n  overshare explain OVS101\n  overshare explain undeclared-property"
@@ -45,6 +55,9 @@ pub enum Command {
     Explain {
         /// Rule id (`OVS101`) or name (`undeclared-property`).
         rule: String,
+        /// Extra sensitive-data rules (TOML) to search too. Example: --rules ours.toml
+        #[arg(long = "rules", value_name = "FILE")]
+        rules: Vec<PathBuf>,
     },
 }
 
@@ -85,6 +98,11 @@ pub struct ScanArgs {
     /// from earlier responses (repeatable). Example: --param id=42
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+
+    /// Extra sensitive-data rules (TOML, the shape of `overshare rules --toml`); a rule with a
+    /// built-in id replaces it, `enabled = false` turns one off (repeatable). Example: --rules ours.toml
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -165,6 +183,10 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// Extra sensitive-data rules (TOML), as for `scan`. Example: --rules ours.toml
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -43,6 +43,7 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
         trust: identities::trust(&identity_args)?,
         identities: identities::load(&identity_args)?,
         params: HashMap::new(),
+        classifier: crate::scan::classifier(&args.rules)?,
     };
     let limits = default_limits();
     let result = execute(target, &limits, &args.output).await;

@@ -76,8 +76,12 @@ async fn dispatch(command: cli::Command) -> Result<u8, Fatal> {
     match command {
         cli::Command::Scan(args) => scan::run(args).await,
         cli::Command::Demo(args) => demo::run(args).await,
-        cli::Command::Rules => Ok(print_rules()),
-        cli::Command::Explain { rule } => explain(&rule),
+        cli::Command::Rules { toml: true, .. } => {
+            print!("{}", overshare_classify::BUILTIN_RULES);
+            Ok(0)
+        }
+        cli::Command::Rules { rules, .. } => print_rules(&scan::classifier(&rules)?),
+        cli::Command::Explain { rule, rules } => explain(&scan::classifier(&rules)?, &rule),
     }
 }
 
@@ -86,36 +90,39 @@ fn error_label() -> String {
     "error".red().bold().to_string()
 }
 
-fn print_rules() -> u8 {
-    for rule in overshare_analyze::catalogue() {
+fn print_rules(classifier: &overshare_classify::Classifier) -> Result<u8, Fatal> {
+    for rule in overshare_analyze::catalogue(classifier) {
+        let family = rule
+            .class
+            .clone()
+            .unwrap_or_else(|| format!("{:?}", rule.category).to_lowercase());
         println!(
-            "{:<7} {:<30} {:<9} {:<15} {}",
-            rule.id,
-            rule.name,
-            rule.default_severity,
-            format!("{:?}", rule.category).to_lowercase(),
-            rule.summary
+            "{:<7} {:<32} {:<9} {:<19} {}",
+            rule.id, rule.name, rule.severity, family, rule.summary
         );
     }
-    0
+    Ok(0)
 }
 
-fn explain(rule: &str) -> Result<u8, Fatal> {
-    let Some(meta) = overshare_analyze::find_rule(rule) else {
+fn explain(classifier: &overshare_classify::Classifier, rule: &str) -> Result<u8, Fatal> {
+    let Some(doc) = overshare_analyze::find_rule(classifier, rule) else {
         return Err(Fatal::Usage(format!(
             "no rule `{rule}`: run `overshare rules` for the list"
         )));
     };
+    let family = doc
+        .class
+        .clone()
+        .unwrap_or_else(|| format!("{:?}", doc.category).to_lowercase());
     println!(
-        "{} {} ({}, default severity {}, {}, {})\n",
-        meta.id,
-        meta.name,
-        format!("{:?}", meta.category).to_lowercase(),
-        meta.default_severity,
-        meta.cwe.join(", "),
-        meta.owasp.join(", ")
+        "{} {} ({family}, default severity {}, {}, {})\n",
+        doc.id,
+        doc.name,
+        doc.severity,
+        doc.cwe.join(", "),
+        doc.owasp.join(", ")
     );
-    println!("{}", meta.doc.trim_end());
+    println!("{}", doc.doc.trim_end());
     Ok(0)
 }
 

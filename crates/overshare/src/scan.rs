@@ -3,6 +3,8 @@
 use crate::Fatal;
 use crate::cli::{LimitArgs, OutputArgs, ScanArgs};
 use crate::{emit, identities};
+use overshare_analyze::Analyzer;
+use overshare_classify::Classifier;
 use overshare_contract::Contract;
 use overshare_exchange::Exchange;
 use overshare_identity::TrustAnchors;
@@ -25,6 +27,8 @@ pub struct Target {
     pub trust: TrustAnchors,
     pub identities: Vec<ScanIdentity>,
     pub params: HashMap<String, String>,
+    /// Built-in data rules plus `--rules` files.
+    pub classifier: Classifier,
 }
 
 pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
@@ -42,9 +46,15 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         trust,
         identities: loaded,
         params: parse_params(&args.params)?,
+        classifier: classifier(&args.rules)?,
     };
     let report = execute(target, &args.limits, &args.output).await?;
     emit::emit(&report, &args.output)
+}
+
+/// The built-in rules, extended or overridden by `--rules` files in order.
+pub fn classifier(files: &[std::path::PathBuf]) -> Result<Classifier, Fatal> {
+    Classifier::with_files(files).map_err(|err| Fatal::Usage(err.to_string()))
 }
 
 fn parse_base_url(text: &str) -> Result<Url, Fatal> {
@@ -104,22 +114,43 @@ pub async fn execute(
     let options = RunOptions {
         params: target.params,
     };
+    let analyzer = Analyzer::new(&contract, &target.classifier);
+    let mut observations = Vec::new();
+    let mut failures = Vec::new();
+    // Each exchange is analysed as it arrives and then dropped: memory stays proportional to
+    // the responses in flight, not to the whole scan.
+    let mut on_exchange = |exchange: Exchange| {
+        progress.tick(&exchange);
+        let rank = identity_rank(&identity_status, exchange.identity.as_deref());
+        observations.push(((rank, exchange.seq), analyzer.exchange(&exchange)));
+        if let Some(line) = failure_line(&exchange) {
+            failures.push(line);
+        }
+    };
     let result = overshare_probe::run(
         &contract,
         &prober,
         &usable,
         &options,
         cancel_rx,
-        &|ex: &Exchange| progress.tick(ex),
+        &mut on_exchange,
     )
     .await;
     progress.finish();
     for guard in guards {
         guard.abort();
     }
-    let findings = overshare_analyze::analyze_all(&result.exchanges, &contract);
+    // Responses arrive in any order; findings must not. Group in identity order (the primary
+    // first supplies the evidence), then in the order requests were planned.
+    observations.sort_by_key(|(key, _)| *key);
+    let findings = overshare_analyze::group(observations.into_iter().flat_map(|(_, obs)| obs));
     let requests_sent = prober.requests_sent();
     drop(preflight_exchanges);
+    if let Some(reason) = &result.interrupted {
+        failures.push(format!(
+            "scan stopped early: {reason}; the report holds what was found before"
+        ));
+    }
     Ok(Report::new(ReportInput {
         target: target.base_url.to_string(),
         spec: target.spec,
@@ -129,7 +160,7 @@ pub async fn execute(
         requests_sent,
         identities: merge_checks(identity_status, &checks),
         coverage: coverage(&contract, &result),
-        errors: run_errors(&contract, &result),
+        errors: failures,
         findings,
         ..Default::default()
     }))
@@ -272,29 +303,24 @@ fn reasons_single(skipped: &[(String, String)]) -> bool {
     skipped.windows(2).all(|w| w[0].1 == w[1].1)
 }
 
-/// Requests that got no response, one line each, and the interruption if any.
-fn run_errors(contract: &Contract, result: &RunResult) -> Vec<String> {
-    let _ = contract;
-    let mut errors: Vec<String> = result
-        .exchanges
+/// Position of an identity in the order the user gave them (unknown ones last).
+fn identity_rank(identities: &[IdentityStatus], name: Option<&str>) -> usize {
+    identities
         .iter()
-        .filter_map(|ex| {
-            let failure = ex.outcome.as_ref().err()?;
-            Some(format!(
-                "{} {} as `{}`: {}",
-                ex.request.method,
-                ex.operation.path,
-                ex.identity.as_deref().unwrap_or("(anonymous)"),
-                failure.message
-            ))
-        })
-        .collect();
-    if let Some(reason) = &result.interrupted {
-        errors.push(format!(
-            "scan stopped early: {reason}; the report holds what was found before"
-        ));
-    }
-    errors
+        .position(|i| Some(i.name.as_str()) == name)
+        .unwrap_or(usize::MAX)
+}
+
+/// A request that got no response, as one line of the report's `errors`.
+fn failure_line(exchange: &Exchange) -> Option<String> {
+    let failure = exchange.outcome.as_ref().err()?;
+    Some(format!(
+        "{} {} as `{}`: {}",
+        exchange.request.method,
+        exchange.operation.path,
+        exchange.identity.as_deref().unwrap_or("(anonymous)"),
+        failure.message
+    ))
 }
 
 fn rfc3339_now() -> String {

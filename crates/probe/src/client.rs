@@ -161,10 +161,12 @@ impl Prober {
     /// Send one planned request and record the exchange. Never panics, never hangs past the
     /// timeout; every failure becomes a [`Failure`] that says what went wrong.
     pub async fn send(&self, planned: Planned) -> Exchange {
+        // Numbered in planned order, before any rate-limit wait, so that ordering by `seq` is
+        // stable from run to run.
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let (client, identity) = match planned.identity {
             Some(index) => (
                 &self.agents[index].client,

@@ -26,11 +26,9 @@ pub struct OperationCoverage {
     pub requests: usize,
 }
 
-/// Everything a run produced.
+/// Everything a run produced besides the exchanges, which went to the caller one by one.
 #[derive(Debug, Default)]
 pub struct RunResult {
-    /// In the order requests were sent.
-    pub exchanges: Vec<Exchange>,
     pub coverage: Vec<OperationCoverage>,
     /// Set when the run was cancelled before it finished: the reason.
     pub interrupted: Option<String>,
@@ -121,7 +119,7 @@ pub async fn run(
     identities: &[usize],
     options: &RunOptions,
     mut cancel: Cancel,
-    on_exchange: &(dyn Fn(&Exchange) + Sync),
+    on_exchange: &mut (dyn FnMut(Exchange) + Send),
 ) -> RunResult {
     let mut state = State::new(contract, identities);
     let mut result = RunResult::default();
@@ -150,9 +148,10 @@ pub async fn run(
                 next = stream.next() => match next {
                     Some((op, identity, exchange)) => {
                         in_flight.remove(&(op, identity));
-                        on_exchange(&exchange);
                         state.record(contract, op, identity, &exchange);
-                        result.exchanges.push(exchange);
+                        // Handed over at once and not kept: a scan holds one response per
+                        // request in flight, not every response it ever saw.
+                        on_exchange(exchange);
                     }
                     None => break,
                 },
@@ -160,7 +159,6 @@ pub async fn run(
         }
     }
     state.finish(result.interrupted.as_deref());
-    result.exchanges.sort_by_key(|e| e.seq);
     result.coverage = state.coverage;
     result
 }

@@ -7,6 +7,7 @@ pub mod ovs102_undeclared_body;
 pub mod ovs103_undeclared_status;
 pub mod ovs104_undeclared_content_type;
 pub mod ovs105_write_only_returned;
+pub mod sensitive;
 pub mod walk;
 
 use crate::Observation;
@@ -26,6 +27,7 @@ pub static ALL: &[&RuleMeta] = &[
 /// What a rule may look at for one exchange.
 pub struct Context<'a> {
     pub contract: &'a Contract,
+    pub classifier: &'a overshare_classify::Classifier,
     pub operation: &'a Operation,
     pub exchange: &'a Exchange,
     pub response: &'a Response,
@@ -95,7 +97,7 @@ impl Context<'_> {
         remediation: &str,
     ) -> Observation {
         Observation {
-            rule,
+            rule: rule.into(),
             operation: self.operation_ref(),
             pattern: sighting.pattern.clone(),
             pointer: sighting.pointer.clone(),
@@ -131,11 +133,17 @@ pub fn check_all(ctx: &Context<'_>, out: &mut Vec<Observation>) {
     ovs103_undeclared_status::check(ctx, out);
     ovs102_undeclared_body::check(ctx, out);
     ovs104_undeclared_content_type::check(ctx, out);
-    if let (Some(json), Some(schema)) = (&ctx.response.json, ctx.response_schema()) {
-        let walked = walk::walk(ctx.contract, schema, json);
-        ovs101_undeclared_property::check(ctx, &walked, out);
-        ovs105_write_only_returned::check(ctx, &walked, out);
+    let Some(json) = &ctx.response.json else {
+        return;
+    };
+    let walked = ctx
+        .response_schema()
+        .map(|schema| walk::walk(ctx.contract, schema, json));
+    if let Some(walked) = &walked {
+        ovs101_undeclared_property::check(ctx, walked, out);
+        ovs105_write_only_returned::check(ctx, walked, out);
     }
+    sensitive::check(ctx, json, walked.as_ref(), out);
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
         None => (format!("{} bytes", ctx.response.body.len()), String::new()),
     };
     out.push(Observation {
-        rule: &META,
+        rule: (&META).into(),
         operation: ctx.operation_ref(),
         pattern: String::new(),
         pointer: String::new(),

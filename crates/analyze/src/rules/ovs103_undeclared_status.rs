@@ -27,7 +27,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
         .map(|r| r.status.to_string())
         .collect();
     out.push(Observation {
-        rule: &META,
+        rule: (&META).into(),
         operation: ctx.operation_ref(),
         // One finding per status code, whatever the identity.
         pattern: format!("status:{status}"),

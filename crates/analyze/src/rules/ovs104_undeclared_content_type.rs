@@ -35,7 +35,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Observation>) {
         .map(|m| m.media_type.as_str())
         .collect();
     out.push(Observation {
-        rule: &META,
+        rule: (&META).into(),
         operation: ctx.operation_ref(),
         pattern: format!("content-type:{actual}"),
         pointer: String::new(),
