@@ -515,6 +515,34 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Every secret or personal value the demo serves, in full: what no report may ever contain.
+/// Tests scan the demo with every output format and search the output for each of these.
+pub fn planted_values() -> Vec<String> {
+    let mut values = Vec::new();
+    for user in USERS {
+        values.push(password_hash(user.username));
+        values.push(user.email.to_string());
+    }
+    for profile in PROFILES {
+        values.extend(
+            [
+                profile.date_of_birth,
+                profile.phone,
+                profile.salary,
+                profile.national_id,
+            ]
+            .map(str::to_string),
+        );
+    }
+    for activity in ACTIVITIES {
+        values.push(activity.ip_address.to_string());
+        values.push(activity.user_agent.to_string());
+        values.push(session_key(activity.id));
+    }
+    values.push("postgres://app@db.internal:5432/app".to_string());
+    values
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -587,30 +615,3 @@ mod tests {
     }
 }
 
-/// Every secret or personal value the demo serves, in full: what no report may ever contain.
-/// Tests scan the demo with every output format and search the output for each of these.
-pub fn planted_values() -> Vec<String> {
-    let mut values = Vec::new();
-    for user in USERS {
-        values.push(password_hash(user.username));
-        values.push(user.email.to_string());
-    }
-    for profile in PROFILES {
-        values.extend(
-            [
-                profile.date_of_birth,
-                profile.phone,
-                profile.salary,
-                profile.national_id,
-            ]
-            .map(str::to_string),
-        );
-    }
-    for activity in ACTIVITIES {
-        values.push(activity.ip_address.to_string());
-        values.push(activity.user_agent.to_string());
-        values.push(session_key(activity.id));
-    }
-    values.push("postgres://app@db.internal:5432/app".to_string());
-    values
-}
