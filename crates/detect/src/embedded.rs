@@ -116,14 +116,23 @@ pub(crate) fn worth_scanning(v: &str, p: &Profile) -> bool {
     UPPER_FAMILIES.iter().any(fits) && has_upper_anchor(v.as_bytes())
 }
 
-/// `AK`, `AS`, `AI`, `eyJ` or `SG.` somewhere.
+/// `AK`, `AS`, `AI`, `eyJ` or `SG.` somewhere. Anchored on the upper-case letter of each
+/// (`A`, `J`, `G`), which prose rarely has, rather than on `e` or `S`.
 fn has_upper_anchor(b: &[u8]) -> bool {
-    b.windows(3).any(|w| {
-        matches!(
-            w,
-            [b'A', b'K' | b'S' | b'I', _] | [b'e', b'y', b'J'] | [b'S', b'G', b'.']
-        )
-    })
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| matches!(c, b'A' | b'J' | b'G')) {
+        let at = i + off;
+        let hit = match b[at] {
+            b'A' => matches!(b.get(at + 1), Some(b'K' | b'S' | b'I')),
+            b'J' => at >= 2 && &b[at - 2..at] == b"ey",
+            _ => at >= 1 && b[at - 1] == b'S' && b.get(at + 1) == Some(&b'.'),
+        };
+        if hit {
+            return true;
+        }
+        i = at + 1;
+    }
+    false
 }
 
 pub(crate) fn scan(v: &str) -> Option<Detection> {
