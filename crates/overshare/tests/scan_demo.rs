@@ -122,7 +122,7 @@ async fn evidence_is_redacted_and_reproducible_without_secrets() {
         password["evidence"]["value"]
             .as_str()
             .unwrap()
-            .starts_with("pbkdf2_sha256$…[redacted, "),
+            .starts_with("pbkdf2_sha256$…[redacted credential, "),
         "{password}"
     );
     assert_eq!(password["location"]["json_pointer"], "/0/user/password");

@@ -87,6 +87,26 @@ impl Context<'_> {
 }
 
 impl Context<'_> {
+    /// Redact a value found at `pattern`, with its class when the classifier knows it, so that
+    /// every rule shows the same field the same way (`…[redacted personal, 23 chars]`).
+    pub fn redact(&self, pattern: &str, value: &serde_json::Value) -> String {
+        let keys: Vec<String> = pattern
+            .split('/')
+            .skip(1)
+            .filter(|token| *token != "*")
+            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        match self.classifier.classify(&keys, value) {
+            Some(hit) => overshare_finding::redact::redact_classified(
+                value,
+                hit.rule.class.as_str(),
+                hit.safe_prefix.as_deref(),
+            ),
+            None => overshare_finding::redact::redact_value(value),
+        }
+    }
+
     /// An observation about one property met by the body walk, with the rule's defaults.
     pub fn property_observation(
         &self,
@@ -108,9 +128,7 @@ impl Context<'_> {
             title,
             message,
             remediation: remediation.to_string(),
-            evidence: self.evidence(Some(overshare_finding::redact::redact_value(
-                sighting.value,
-            ))),
+            evidence: self.evidence(Some(self.redact(&sighting.pattern, sighting.value))),
         }
     }
 }
