@@ -47,7 +47,8 @@ impl Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment (`{:<9}`), which tables rely on.
+        f.pad(self.as_str())
     }
 }
 
@@ -263,6 +264,11 @@ mod tests {
         assert!(Severity::Low > Severity::Info);
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
         assert!("urgent".parse::<Severity>().unwrap_err().contains("urgent"));
+    }
+
+    #[test]
+    fn severity_display_honours_width() {
+        assert_eq!(format!("[{:<8}]", Severity::Low), "[low     ]");
     }
 
     #[test]
