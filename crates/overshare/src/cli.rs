@@ -3,6 +3,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use overshare_finding::Severity;
+use serde::Deserialize;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -32,7 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan a live API against its OpenAPI spec, as one or more client-certificate identities.
     #[command(after_help = SCAN_HELP)]
-    Scan(ScanArgs),
+    // Boxed: the scan has far more flags than the other commands (clippy::large_enum_variant).
+    Scan(Box<ScanArgs>),
     /// Start the embedded vulnerable mTLS API, scan it with two identities, print the report.
     #[command(after_help = "Example:\n  overshare demo --format json --output demo-report.json")]
     Demo(DemoArgs),
@@ -47,6 +50,8 @@ pub enum Command {
         /// Print the built-in rules file (TOML) instead: a starting point for your own.
         #[arg(long)]
         toml: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// Print a rule's documentation: what it finds, why it matters, an example, the fix.
     #[command(
@@ -58,7 +63,22 @@ pub enum Command {
         /// Extra sensitive-data rules (TOML) to search too. Example: --rules ours.toml
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
+}
+
+/// Which config file to read. Only `rules` is taken from it by `rules` and `explain`.
+#[derive(Debug, Default, Args)]
+pub struct ConfigArgs {
+    /// Config file (TOML) with the same settings as the flags, and more; flags override it.
+    /// Without this, ./overshare.toml is read when it exists. Example: --config ci/overshare.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file, not even ./overshare.toml. Example: --no-config
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 const SCAN_HELP: &str = "\
@@ -75,21 +95,33 @@ Examples:
   overshare scan --spec openapi.yaml --url https://api.internal --identity svc=svc.pem,svc.key \\
       --identity-header 'svc=Authorization: Bearer eyJ...'
 
+  # everything from a config file, one setting overridden
+  overshare scan --config overshare.toml --fail-on high
+
+Config file: ./overshare.toml is read when present (--config FILE for another, --no-config for
+none). Flags override its values; --identity flags replace its [[identity]] tables; --rules
+adds to its rules; --param overrides its params of the same name. See the README.
+
 Encrypted keys and PKCS#12 bundles: the passphrase is read from the environment variable
 OVERSHARE_PASSPHRASE_<NAME> (NAME upper-cased, other characters as `_`), else
 OVERSHARE_PASSPHRASE; never from the command line.";
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
     /// OpenAPI 3.0/3.1 or Swagger 2.0 spec, JSON or YAML: a file, or an http(s) URL fetched
-    /// with the scan's TLS settings and first identity. Example: --spec openapi.yaml
+    /// with the scan's TLS settings and first identity (required here or in the config file).
+    /// Example: --spec openapi.yaml
     #[arg(long, value_name = "FILE|URL")]
-    pub spec: String,
+    pub spec: Option<String>,
 
     /// Base URL of the API; the spec's paths are appended (its servers[0] path too, unless this
-    /// URL has a path of its own). Example: --url https://127.0.0.1:8443
+    /// URL has a path of its own). Required here or in the config file.
+    /// Example: --url https://127.0.0.1:8443
     #[arg(long, value_name = "URL")]
-    pub url: String,
+    pub url: Option<String>,
 
     #[command(flatten)]
     pub identities: IdentityArgs,
@@ -130,38 +162,50 @@ pub struct IdentityArgs {
     pub ca: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+/// The limits as flags. No clap defaults: an absent flag falls back to the config file's
+/// `[limits]`, then to `scan::Limits::default()` (the defaults the help text names).
+#[derive(Debug, Default, Args)]
 pub struct LimitArgs {
-    /// Requests in flight at once, across identities. Example: --concurrency 4
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
+    /// Requests in flight at once, across identities (default 8). Example: --concurrency 4
+    #[arg(long, value_parser = clap::value_parser!(u16).range(CONCURRENCY))]
+    pub concurrency: Option<u16>,
 
-    /// Maximum requests per second, across identities (0 = unlimited). Example: --rate 10
-    #[arg(long, default_value_t = 0)]
-    pub rate: u32,
+    /// Maximum requests per second, across identities (default 0 = unlimited). Example: --rate 10
+    #[arg(long)]
+    pub rate: Option<u32>,
 
-    /// Seconds allowed for one request, connect to last byte. Example: --timeout 5
-    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: u64,
+    /// Seconds allowed for one request, connect to last byte (default 15). Example: --timeout 5
+    #[arg(long, value_parser = clap::value_parser!(u64).range(TIMEOUT))]
+    pub timeout: Option<u64>,
 
-    /// Seconds allowed for the whole scan; what was found by then is reported. Example: --max-time 120
-    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_time: u64,
+    /// Seconds allowed for the whole scan; what was found by then is reported (default 900).
+    /// Example: --max-time 120
+    #[arg(long, value_parser = clap::value_parser!(u64).range(MAX_TIME))]
+    pub max_time: Option<u64>,
 
-    /// Largest response body read from the wire; the rest is cut off. Example: --max-body 2M
-    #[arg(long, default_value = "10M", value_parser = parse_size)]
-    pub max_body: usize,
+    /// Largest response body read from the wire; the rest is cut off (default 10M).
+    /// Example: --max-body 2M
+    #[arg(long, value_parser = parse_size)]
+    pub max_body: Option<usize>,
 
-    /// Largest body after decompression (gzip, br, deflate). Example: --max-decoded 20M
-    #[arg(long, default_value = "50M", value_parser = parse_size)]
-    pub max_decoded: usize,
+    /// Largest body after decompression: gzip, br, deflate (default 50M). Example: --max-decoded 20M
+    #[arg(long, value_parser = parse_size)]
+    pub max_decoded: Option<usize>,
 
-    /// Deepest JSON nesting parsed; deeper bodies are reported, not parsed. Example: --max-json-depth 32
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=512))]
-    pub max_json_depth: u16,
+    /// Deepest JSON nesting parsed; deeper bodies are reported, not parsed (default 64).
+    /// Example: --max-json-depth 32
+    #[arg(long, value_parser = clap::value_parser!(u16).range(MAX_JSON_DEPTH))]
+    pub max_json_depth: Option<u16>,
 }
 
-#[derive(Debug, Args)]
+// The bounds of the limits, shared with the config file's `[limits]` checks. Typed as clap's
+// value parsers want them: i64 for the u16 parsers, u64 for the u64 ones.
+pub const CONCURRENCY: RangeInclusive<i64> = 1..=256;
+pub const TIMEOUT: RangeInclusive<u64> = 1..=3600;
+pub const MAX_TIME: RangeInclusive<u64> = 1..=u64::MAX;
+pub const MAX_JSON_DEPTH: RangeInclusive<i64> = 1..=512;
+
+#[derive(Debug, Default, Args)]
 pub struct OutputArgs {
     /// Report format (repeatable, each paired with the --output at the same position; formats
     /// without one go to standard output). Example: --format text --format json --output r.json
@@ -172,9 +216,9 @@ pub struct OutputArgs {
     #[arg(long = "output", value_name = "FILE")]
     pub outputs: Vec<PathBuf>,
 
-    /// Exit 1 when a finding is at or above this severity. Example: --fail-on high
-    #[arg(long, default_value = "medium", value_name = "SEVERITY", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Exit 1 when a finding is at or above this severity (default medium). Example: --fail-on high
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
 
     /// No progress on standard error.
     #[arg(long, short)]
@@ -191,7 +235,9 @@ pub struct DemoArgs {
     pub output: OutputArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Also the `format` of a config file's `[[output]]` table, hence `Deserialize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Human-readable, grouped by operation, coloured on a terminal (NO_COLOR respected).
     Text,

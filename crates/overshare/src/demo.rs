@@ -2,10 +2,12 @@
 //! scan their own (PEM files on disk, `--ca`, two `--identity` flags), print the report, stop.
 
 use crate::Fatal;
-use crate::cli::{DemoArgs, LimitArgs};
-use crate::scan::{Target, execute};
-use crate::{emit, identities};
+use crate::cli::DemoArgs;
+use crate::emit;
+use crate::identities::{self, IdentitySpec};
+use crate::scan::{Limits, Target, execute};
 use overshare_demo::DemoServer;
+use overshare_identity::CertSource;
 use std::collections::HashMap;
 
 pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
@@ -27,25 +29,33 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
             dir.path().display()
         );
     }
-    let identity_args = crate::cli::IdentityArgs {
-        identities: paths
-            .identities
-            .iter()
-            .map(|(name, cert, key)| format!("{name}={},{}", cert.display(), key.display()))
-            .collect(),
-        identity_headers: Vec::new(),
-        ca: Some(paths.ca.clone()),
-    };
+    let specs = paths
+        .identities
+        .iter()
+        .map(|(name, cert, key)| IdentitySpec {
+            name: name.clone(),
+            source: Some(CertSource::Pem {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            headers: Vec::new(),
+        })
+        .collect();
     let target = Target {
         base_url: url::Url::parse(&server.base_url())
             .map_err(|e| Fatal::Usage(format!("demo URL: {e}")))?,
         spec: paths.spec.display().to_string(),
-        trust: identities::trust(&identity_args)?,
-        identities: identities::load(&identity_args)?,
+        trust: identities::trust(Some(&paths.ca))?,
+        identities: identities::load(specs)?,
         params: HashMap::new(),
         classifier: crate::scan::classifier(&args.rules)?,
+        roles: HashMap::new(),
     };
-    let limits = default_limits();
+    // The demo's API answers fast: two minutes is ample and bounds a hung run.
+    let limits = Limits {
+        max_time: 120,
+        ..Limits::default()
+    };
     let result = execute(target, &limits, &args.output).await;
     server.shutdown().await;
     let mut report = result?;
@@ -53,16 +63,4 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
     emit::write_all(&report, &args.output)?;
     // The demo shows findings by design; they are not a failure of the command.
     Ok(0)
-}
-
-fn default_limits() -> LimitArgs {
-    LimitArgs {
-        concurrency: 8,
-        rate: 0,
-        timeout: 15,
-        max_time: 120,
-        max_body: 10 * 1024 * 1024,
-        max_decoded: 50 * 1024 * 1024,
-        max_json_depth: 64,
-    }
 }

@@ -4,15 +4,17 @@ use crate::Fatal;
 use crate::cli::{Format, OutputArgs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use overshare_exchange::Exchange;
+use overshare_finding::Severity;
 use overshare_report::Report;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Write every requested format; return the exit code the findings call for.
-pub fn emit(report: &Report, output: &OutputArgs) -> Result<u8, Fatal> {
+/// Write every requested format; return the exit code the findings call for. `fail_on` is
+/// resolved by the caller (flag, config file or default), not read from `output`.
+pub fn emit(report: &Report, output: &OutputArgs, fail_on: Severity) -> Result<u8, Fatal> {
     write_all(report, output)?;
-    let failing = report.summary.findings.at_or_above(output.fail_on);
+    let failing = report.summary.findings.at_or_above(fail_on);
     Ok(if failing > 0 { 1 } else { 0 })
 }
 

@@ -1,54 +1,98 @@
-//! `--identity`, `--identity-header` and `--ca` into loaded, validated identities.
+//! Identities from `--identity`, `--identity-header`, the config file's `[[identity]]` tables,
+//! and `--ca`, into loaded, validated identities.
 //!
-//! Everything is checked before the first request: a scan that starts and then fails on the
-//! second identity's key wastes the user's time and the target's rate limit.
+//! Flags and file both produce [`IdentitySpec`]s (names, files, headers: nothing loaded yet);
+//! [`load`] then reads and checks every one before the first request: a scan that starts and
+//! then fails on the second identity's key wastes the user's time and the target's rate limit.
 
 use crate::Fatal;
-use crate::cli::IdentityArgs;
 use overshare_identity::{CertSource, ClientCert, TrustAnchors};
 use overshare_probe::ScanIdentity;
+use std::path::Path;
 
-/// Load the trust anchors: `--ca` when given, else the system store.
-pub fn trust(args: &IdentityArgs) -> Result<TrustAnchors, Fatal> {
-    match &args.ca {
+/// An identity as declared, before its files are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentitySpec {
+    pub name: String,
+    /// None for a header-only identity.
+    pub source: Option<CertSource>,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Load the trust anchors: the CA file when given, else the system store.
+pub fn trust(ca: Option<&Path>) -> Result<TrustAnchors, Fatal> {
+    match ca {
         Some(path) => TrustAnchors::from_pem_file(path),
         None => TrustAnchors::system(),
     }
     .map_err(|err| Fatal::Usage(err.to_string()))
 }
 
-/// Load every identity; the order of `--identity` flags is kept (the first is primary).
-pub fn load(args: &IdentityArgs) -> Result<Vec<ScanIdentity>, Fatal> {
-    let mut identities: Vec<ScanIdentity> = Vec::new();
-    for spec in &args.identities {
-        let (name, source) = split_name(spec, "--identity", "NAME=CERT,KEY")?;
-        if identities.iter().any(|i| i.name == name) {
+/// Parse `--identity NAME=CERT,KEY|NAME=BUNDLE` flags, in order (the first is primary).
+pub fn from_flags(flags: &[String]) -> Result<Vec<IdentitySpec>, Fatal> {
+    let mut specs: Vec<IdentitySpec> = Vec::new();
+    for flag in flags {
+        let (name, source) = split_name(flag, "--identity", "NAME=CERT,KEY")?;
+        if specs.iter().any(|i| i.name == name) {
             return Err(Fatal::Usage(format!(
                 "--identity `{name}` is given twice: each identity needs its own name"
             )));
         }
         let source = CertSource::parse_cli(source).map_err(|e| Fatal::Usage(e.to_string()))?;
-        let cert = ClientCert::load(name, &source, &|var| std::env::var(var).ok())
-            .map_err(|e| Fatal::Usage(e.to_string()))?;
-        identities.push(ScanIdentity {
+        specs.push(IdentitySpec {
             name: name.to_string(),
-            cert: Some(cert),
+            source: Some(source),
             headers: Vec::new(),
         });
     }
-    for spec in &args.identity_headers {
-        let (name, header) = split_name(spec, "--identity-header", "NAME=Header: value")?;
+    Ok(specs)
+}
+
+/// Apply `--identity-header NAME=Header: value` flags: to the identity of that name when there
+/// is one (from the flags or the file), else as a new header-only identity.
+pub fn add_header_flags(specs: &mut Vec<IdentitySpec>, flags: &[String]) -> Result<(), Fatal> {
+    for flag in flags {
+        let (name, header) = split_name(flag, "--identity-header", "NAME=Header: value")?;
         let header = parse_header(name, header)?;
-        match identities.iter_mut().find(|i| i.name == name) {
+        match specs.iter_mut().find(|i| i.name == name) {
             Some(identity) => identity.headers.push(header),
-            None => identities.push(ScanIdentity {
+            None => specs.push(IdentitySpec {
                 name: name.to_string(),
-                cert: None,
+                source: None,
                 headers: vec![header],
             }),
         }
     }
-    Ok(identities)
+    Ok(())
+}
+
+/// Read and validate every identity's certificate and key; the order is kept.
+pub fn load(specs: Vec<IdentitySpec>) -> Result<Vec<ScanIdentity>, Fatal> {
+    specs
+        .into_iter()
+        .map(|spec| {
+            let cert = spec
+                .source
+                .map(|source| {
+                    ClientCert::load(&spec.name, &source, &|var| std::env::var(var).ok())
+                        .map_err(|e| Fatal::Usage(e.to_string()))
+                })
+                .transpose()?;
+            Ok(ScanIdentity {
+                name: spec.name,
+                cert,
+                headers: spec.headers,
+            })
+        })
+        .collect()
+}
+
+/// Identity names end up in reports, env var names and curl commands: keep them plain.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 fn split_name<'a>(spec: &'a str, flag: &str, shape: &str) -> Result<(&'a str, &'a str), Fatal> {
@@ -58,11 +102,7 @@ fn split_name<'a>(spec: &'a str, flag: &str, shape: &str) -> Result<(&'a str, &'
         )));
     };
     let name = name.trim();
-    let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if !valid {
+    if !valid_name(name) {
         return Err(Fatal::Usage(format!(
             "{flag}: identity name `{name}` must be letters, digits, `-`, `_` or `.`"
         )));
@@ -78,8 +118,7 @@ fn parse_header(name: &str, header: &str) -> Result<(String, String), Fatal> {
     };
     let key = key.trim();
     let value = value.trim();
-    let valid_name = !key.is_empty() && http_token(key);
-    if !valid_name || value.chars().any(|c| c == '\r' || c == '\n') {
+    if !http_token(key) || value.chars().any(|c| c == '\r' || c == '\n') {
         return Err(Fatal::Usage(format!(
             "--identity-header for `{name}`: `{key}` is not a valid header (name must be an HTTP \
              token, value on one line)"
@@ -88,9 +127,11 @@ fn parse_header(name: &str, header: &str) -> Result<(String, String), Fatal> {
     Ok((key.to_string(), value.to_string()))
 }
 
-fn http_token(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+/// An HTTP header name (RFC 9110 token).
+pub fn http_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 #[cfg(test)]

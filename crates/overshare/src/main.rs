@@ -9,6 +9,7 @@
 //! 2 usage, config or spec error, 3 target unreachable or TLS failed for every identity.
 
 mod cli;
+mod config;
 mod demo;
 mod emit;
 mod identities;
@@ -74,15 +75,35 @@ fn main() -> ExitCode {
 
 async fn dispatch(command: cli::Command) -> Result<u8, Fatal> {
     match command {
-        cli::Command::Scan(args) => scan::run(args).await,
+        cli::Command::Scan(args) => scan::run(*args).await,
         cli::Command::Demo(args) => demo::run(args).await,
         cli::Command::Rules { toml: true, .. } => {
             print!("{}", overshare_classify::BUILTIN_RULES);
             Ok(0)
         }
-        cli::Command::Rules { rules, .. } => print_rules(&scan::classifier(&rules)?),
-        cli::Command::Explain { rule, rules } => explain(&scan::classifier(&rules)?, &rule),
+        cli::Command::Rules { rules, config, .. } => {
+            print_rules(&scan::classifier(&with_config_rules(&config, rules)?)?)
+        }
+        cli::Command::Explain {
+            rule,
+            rules,
+            config,
+        } => explain(
+            &scan::classifier(&with_config_rules(&config, rules)?)?,
+            &rule,
+        ),
     }
+}
+
+/// The config file's `rules`, then the `--rules` flags: the same order as `scan` uses.
+fn with_config_rules(
+    args: &cli::ConfigArgs,
+    flags: Vec<std::path::PathBuf>,
+) -> Result<Vec<std::path::PathBuf>, Fatal> {
+    let file = config::load(args, false)?;
+    let mut rules = file.map(|f| f.rules()).unwrap_or_default();
+    rules.extend(flags);
+    Ok(rules)
 }
 
 fn error_label() -> String {

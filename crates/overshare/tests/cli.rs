@@ -10,6 +10,7 @@ async fn scan_help_explains_every_flag_with_an_example() {
     assert_eq!(output.status.code(), Some(0));
     let help = stdout(&output);
     for flag in [
+        "--config",
         "--spec",
         "--url",
         "--identity",

@@ -221,17 +221,23 @@ impl Prober {
                 kind: FailureKind::Other,
                 message: format!("invalid method `{}`", request.method),
             })?;
-        let mut builder = client
-            .request(method, &request.url)
-            .header("accept", "application/json, */*;q=0.1")
-            .header("accept-encoding", "gzip, deflate, br");
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
+        let send = || {
+            let mut builder = client
+                .request(method.clone(), &request.url)
+                .header("accept", "application/json, */*;q=0.1")
+                .header("accept-encoding", "gzip, deflate, br");
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            builder.send()
+        };
+        let response = match send().await {
+            // A pooled keep-alive connection the server had already closed fails at once.
+            // The planned methods are all idempotent, so one fresh try is safe and honest.
+            Err(err) if is_stale_connection(&err) => send().await,
+            other => other,
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|err| classify(&err, presented_cert))?;
+        .map_err(|err| classify(&err, presented_cert))?;
         read_response(response, &self.settings.limits).await
     }
 
@@ -401,6 +407,32 @@ async fn read_response(
         json,
         json_error: decoded.error.or(json_error),
     })
+}
+
+/// The request died on a reused connection before any response: reset, closed or broken pipe.
+fn is_stale_connection(err: &reqwest::Error) -> bool {
+    if err.is_timeout() || err.is_connect() || diagnose(err, false).is_some() {
+        return false;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            );
+        }
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>()
+            && (hyper.is_incomplete_message() || hyper.is_canceled() || hyper.is_closed())
+        {
+            return true;
+        }
+        source = current.source();
+    }
+    false
 }
 
 /// Turn a transport error into a failure that names the side and the reason.

@@ -298,3 +298,28 @@ async fn urls_outside_the_target_origin_are_never_sent() {
     assert_eq!(exchange.outcome.unwrap_err().kind, FailureKind::OffOrigin);
     assert_eq!(other.connections.load(Ordering::SeqCst), 0);
 }
+
+/// Regression: a server that closes an idle keep-alive connection just as the next request
+/// arrives on it made that request fail ("connection closed before message completed"), and the
+/// finding it would have shown was lost. Here the server answers the first request of each
+/// connection and drops the connection on the second.
+#[tokio::test]
+async fn keep_alive_connection_closed_by_the_server_is_retried_once() {
+    let server = serve(Arc::new(|_, mut stream| {
+        Box::pin(async move {
+            let reply = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}";
+            let _ = stream.write_all(reply).await;
+            // Wait for the next request on this connection, then close without answering.
+            let _ = read_head(&mut stream).await;
+        })
+    }))
+    .await;
+    let (_dir, prober) = prober(&server.url, small_limits(), Duration::from_secs(20), vec![]);
+    for round in 0..4 {
+        let exchange = get(&prober, &server.url).await;
+        let response = exchange
+            .response()
+            .unwrap_or_else(|| panic!("round {round}: {:?}", exchange.outcome));
+        assert_eq!(response.status, 200);
+    }
+}

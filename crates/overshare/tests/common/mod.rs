@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use overshare_demo::{DemoPaths, DemoPki, DemoServer};
+use std::path::Path;
 use std::process::Output;
 use tempfile::TempDir;
 
@@ -62,9 +63,22 @@ pub async fn overshare(args: Vec<String>) -> Output {
 }
 
 pub async fn overshare_env(args: Vec<String>, env: Vec<(String, String)>) -> Output {
+    overshare_in(None, args, env).await
+}
+
+/// Run the binary in working directory `dir` (None: the test's own), with extra `env`.
+pub async fn overshare_in(
+    dir: Option<&Path>,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+) -> Output {
+    let dir = dir.map(Path::to_path_buf);
     tokio::task::spawn_blocking(move || {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_overshare"));
         command.args(&args).env_remove("RUST_LOG");
+        if let Some(dir) = dir {
+            command.current_dir(dir);
+        }
         for (k, v) in env {
             command.env(k, v);
         }

@@ -1,0 +1,312 @@
+//! `overshare.toml`: a scan driven by a config file against the embedded demo API, over real
+//! mutual TLS; precedence of flags over the file; discovery; `--no-config`; and the errors a
+//! wrong file gets (exit 2, file, line and column).
+
+mod common;
+
+use common::{Demo, overshare, overshare_env, overshare_in, stderr};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// A variable name no test machine sets, for the `env:` header.
+const KEY_VAR: &str = "OVERSHARE_TEST_CONFIG_API_KEY";
+const KEY_VALUE: &str = "cfg-test-3b1f9c0e2d7a4c55";
+
+/// The demo's setup as a config file. Every path is relative to the file's directory (the
+/// demo's PKI directory), so the scan works from any working directory.
+fn demo_config(demo: &Demo) -> String {
+    let relative = |path: &Path| {
+        path.strip_prefix(demo.dir.path())
+            .expect("inside the demo dir")
+            .display()
+            .to_string()
+    };
+    let mut text = format!(
+        "spec = \"{}\"\nurl = \"{}\"\nca = \"{}\"\n\n[[output]]\nformat = \"json\"\n",
+        relative(&demo.paths.spec),
+        demo.server.base_url(),
+        relative(&demo.paths.ca),
+    );
+    for (i, (name, cert, key)) in demo.paths.identities.iter().enumerate() {
+        text.push_str(&format!(
+            "\n[[identity]]\nname = \"{name}\"\ncert = \"{}\"\nkey = \"{}\"\nrole = \"partner\"\n",
+            relative(cert),
+            relative(key)
+        ));
+        if i == 0 {
+            text.push_str(&format!(
+                "headers = {{ \"X-Api-Key\" = \"env:{KEY_VAR}\" }}\n"
+            ));
+        }
+    }
+    text
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("file written");
+    path.display().to_string()
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+fn key_env() -> Vec<(String, String)> {
+    vec![(KEY_VAR.to_string(), KEY_VALUE.to_string())]
+}
+
+fn report(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {}", stderr(output)))
+}
+
+/// (operation, pattern) of every OVS101 finding.
+fn ovs101(report: &Value) -> BTreeSet<(String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "OVS101")
+        .map(|f| {
+            (
+                format!(
+                    "{} {}",
+                    f["operation"]["method"].as_str().unwrap(),
+                    f["operation"]["path"].as_str().unwrap()
+                ),
+                f["location"]["pattern"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scan_from_the_config_file_alone_finds_what_the_flags_find() {
+    let demo = Demo::start().await;
+    let config = write(demo.dir.path(), "scan.toml", &demo_config(&demo));
+    // Run from elsewhere: the file's relative paths must resolve against its own directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let args = strings(&["scan", "--config", &config, "--quiet"]);
+    let from_file = overshare_in(Some(elsewhere.path()), args, key_env()).await;
+    assert_eq!(from_file.status.code(), Some(1), "{}", stderr(&from_file));
+    let file_report = report(&from_file);
+
+    let mut flags = demo.scan_args();
+    flags.extend(strings(&["--no-config", "--format", "json"]));
+    let flag_report = report(&overshare(flags).await);
+
+    assert!(ovs101(&file_report).len() > 30, "{file_report}");
+    assert_eq!(ovs101(&file_report), ovs101(&flag_report));
+    let identities: Vec<&str> = file_report["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        identities,
+        ["partner-a", "partner-b"],
+        "both, in file order"
+    );
+
+    // The header from `env:` was sent (it is in the primary's reproduce command), redacted.
+    let reproduce = file_report["findings"][0]["evidence"]["reproduce"]
+        .as_str()
+        .unwrap();
+    assert!(reproduce.contains("-H 'X-Api-Key: "), "{reproduce}");
+    let everything = format!("{file_report}{}", stderr(&from_file));
+    assert!(!everything.contains(KEY_VALUE), "the env secret leaks");
+}
+
+/// Only /api/ping/: its findings are medium, none critical.
+const PING_ONLY: &str = r#"
+openapi: 3.1.0
+info: {title: ping only, version: "1"}
+paths:
+  /api/ping/:
+    get:
+      responses:
+        "200":
+          description: The service is up. No body.
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_overrides_the_files_value() {
+    let demo = Demo::start().await;
+    write(demo.dir.path(), "ping.yaml", PING_ONLY);
+    let config = demo_config(&demo)
+        .replace("openapi.yaml", "ping.yaml")
+        .replacen("\n\n", "\nfail_on = \"info\"\n\n", 1);
+    let config = write(demo.dir.path(), "ping.toml", &config);
+    let args = strings(&["scan", "--config", &config, "--quiet"]);
+
+    let file_only = overshare_env(args.clone(), key_env()).await;
+    let findings = &report(&file_only)["summary"]["findings"];
+    assert!(findings["medium"].as_u64().unwrap() > 0, "{findings}");
+    assert_eq!(findings["critical"], 0, "{findings}");
+    assert_eq!(
+        file_only.status.code(),
+        Some(1),
+        "the file's fail_on = info"
+    );
+
+    let mut overridden = args;
+    overridden.extend(strings(&["--fail-on", "critical"]));
+    let output = overshare_env(overridden, key_env()).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    // And the file's value is honoured where it differs from the default (medium → exit 1).
+    let critical = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("fail_on = \"info\"", "fail_on = \"critical\"");
+    write(demo.dir.path(), "ping.toml", &critical);
+    let output = overshare_env(
+        strings(&["scan", "--config", &config, "--quiet"]),
+        key_env(),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overshare_toml_in_the_working_directory_is_found_and_announced() {
+    let demo = Demo::start().await;
+    write(demo.dir.path(), "overshare.toml", &demo_config(&demo));
+    let dir = Some(demo.dir.path());
+
+    let output = overshare_in(dir, strings(&["scan"]), key_env()).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("using config overshare.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!ovs101(&report(&output)).is_empty());
+
+    let quiet = overshare_in(dir, strings(&["scan", "--quiet"]), key_env()).await;
+    assert!(
+        !stderr(&quiet).contains("using config"),
+        "{}",
+        stderr(&quiet)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_config_ignores_overshare_toml() {
+    let demo = Demo::start().await;
+    write(
+        demo.dir.path(),
+        "overshare.toml",
+        "fail_on = \"nonsense\"\n",
+    );
+    let dir = Some(demo.dir.path());
+
+    let found = overshare_in(dir, demo.scan_args(), Vec::new()).await;
+    assert_eq!(found.status.code(), Some(2), "the broken file is read");
+    assert!(
+        stderr(&found).contains("overshare.toml:1:11:"),
+        "{}",
+        stderr(&found)
+    );
+
+    let mut args = demo.scan_args();
+    args.push("--no-config".into());
+    let ignored = overshare_in(dir, args, Vec::new()).await;
+    assert_eq!(ignored.status.code(), Some(1), "{}", stderr(&ignored));
+
+    let nothing = overshare_in(dir, strings(&["scan", "--no-config"]), Vec::new()).await;
+    assert_eq!(nothing.status.code(), Some(2));
+    let message = stderr(&nothing);
+    assert!(
+        message.contains("--spec") && message.contains("spec = \"openapi.yaml\""),
+        "both ways to give the spec: {message}"
+    );
+}
+
+/// Run `scan --config FILE` where FILE holds `text`; errors come before any request.
+async fn scan_with(text: &str, env: Vec<(String, String)>) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "bad.toml", text);
+    let output = overshare_env(strings(&["scan", "--config", &config]), env).await;
+    (output.status.code(), stderr(&output))
+}
+
+const BASE: &str = "spec = \"openapi.yaml\"\nurl = \"https://127.0.0.1:1\"\n";
+
+#[tokio::test]
+async fn an_unknown_key_is_named_with_its_line() {
+    let text = format!("{BASE}\n[limits]\nconcurency = 4\n");
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("bad.toml:5:1: unknown field `concurency`"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_environment_variable_is_named() {
+    let text = format!(
+        "{BASE}\n[[identity]]\nname = \"svc\"\nheaders = {{ \"X-Api-Key\" = \"env:OVERSHARE_TEST_UNSET_VAR\" }}\n"
+    );
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("bad.toml:6:")
+            && message.contains("environment variable OVERSHARE_TEST_UNSET_VAR is not set"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn an_identity_with_both_cert_and_bundle_is_refused() {
+    let text = format!(
+        "{BASE}\n[[identity]]\nname = \"a\"\ncert = \"a.pem\"\nkey = \"a.key\"\nbundle = \"a.p12\"\n"
+    );
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("bad.toml:5:8:") && message.contains("both `cert` and `bundle`"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_config_file_is_an_error() {
+    let output = overshare(strings(&[
+        "scan",
+        "--config",
+        "/nonexistent/overshare.toml",
+    ]))
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read config file /nonexistent/overshare.toml"));
+}
+
+#[tokio::test]
+async fn rules_and_explain_read_the_files_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = r#"
+[[rule]]
+id = "ACME1"
+name = "acme-badge"
+class = "internal"
+severity = "low"
+confidence = "medium"
+names = ["badge number"]
+summary = "An ACME badge number"
+doc = "Badge numbers of ACME staff."
+"#;
+    write(dir.path(), "acme.toml", rules);
+    let config = write(dir.path(), "overshare.toml", "rules = [\"acme.toml\"]\n");
+    let listed = overshare(strings(&["rules", "--config", &config])).await;
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert!(common::stdout(&listed).contains("ACME1"));
+
+    let explained =
+        overshare_in(Some(dir.path()), strings(&["explain", "ACME1"]), Vec::new()).await;
+    assert_eq!(explained.status.code(), Some(0), "{}", stderr(&explained));
+    assert!(common::stdout(&explained).contains("Badge numbers of ACME staff."));
+}
