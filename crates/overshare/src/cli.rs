@@ -216,7 +216,7 @@ pub struct OutputArgs {
     #[arg(long = "output", value_name = "FILE")]
     pub outputs: Vec<PathBuf>,
 
-    /// Exit 1 when a finding is at or above this severity (default medium). Example: --fail-on high
+    /// Exit 1 when a finding is at or above this severity (default high). Example: --fail-on high
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 

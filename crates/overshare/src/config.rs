@@ -543,7 +543,7 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
         .output
         .fail_on
         .or(file.and_then(|f| f.raw.fail_on))
-        .unwrap_or(Severity::Medium);
+        .unwrap_or(Severity::High);
     Ok(Settings {
         spec,
         url,
@@ -907,7 +907,7 @@ pem = "both.pem"
         )
         .unwrap();
         assert_eq!(s.limits, Limits::default());
-        assert_eq!(s.fail_on, Severity::Medium);
+        assert_eq!(s.fail_on, Severity::High);
         assert!(s.identities.is_empty() && s.rules.is_empty() && s.params.is_empty());
     }
 

@@ -76,6 +76,8 @@ fn scan_command(
             "probe=X-Probe: 1",
             "--concurrency",
             "1",
+            "--fail-on",
+            "medium",
             "--format",
             "json",
             "--output",
