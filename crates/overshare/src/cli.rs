@@ -136,6 +136,16 @@ pub struct ScanArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
+    /// Report only findings not in this baseline (by fingerprint) and say how many were
+    /// left out. Example: --baseline overshare-baseline.json
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write this run's findings as a baseline for later --baseline runs.
+    /// Example: --write-baseline overshare-baseline.json
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 

@@ -31,6 +31,7 @@
 //! maps to exit 2 (`Fatal::Usage`).
 
 use crate::Fatal;
+use crate::baseline::Suppression;
 use crate::cli::{self, ConfigArgs, Format, LimitArgs, OutputArgs, ScanArgs};
 use crate::identities::{self, IdentitySpec};
 use crate::scan::{self, Limits};
@@ -99,6 +100,11 @@ struct RawConfig {
     output: Vec<RawOutput>,
     #[serde(default)]
     identity: Vec<RawIdentity>,
+    /// A baseline file (as `--baseline`).
+    baseline: Option<PathBuf>,
+    /// Accepted findings, each with a reason and an optional expiry.
+    #[serde(default)]
+    suppress: Vec<Suppression>,
 }
 
 /// Integers are read as i64 (TOML's integer) and range-checked here, with the flags' bounds.
@@ -193,6 +199,15 @@ impl ConfigFile {
             }
             seen.push(name);
             self.check_identity(identity)?;
+        }
+        for (index, suppression) in self.raw.suppress.iter().enumerate() {
+            suppression.check().map_err(|message| {
+                Fatal::Usage(format!(
+                    "{}: [[suppress]] number {}: {message}",
+                    self.path.display(),
+                    index + 1
+                ))
+            })?;
         }
         Ok(())
     }
@@ -523,6 +538,12 @@ pub struct Settings {
     /// Formats and files; its `fail_on` is the flag only, see [`Settings::fail_on`].
     pub output: OutputArgs,
     pub fail_on: Severity,
+    /// `--baseline`, else the file's `baseline`.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline` (a flag only: writing is an action, not a setting).
+    pub write_baseline: Option<PathBuf>,
+    /// The file's `[[suppress]]` tables.
+    pub suppressions: Vec<Suppression>,
 }
 
 /// Combine the flags with the file. The flags win:
@@ -561,6 +582,12 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
             .chain(args.rules)
             .collect(),
         limits: merge_limits(&args.limits, file)?,
+        baseline: args
+            .baseline
+            .clone()
+            .or_else(|| file.and_then(|f| f.raw.baseline.as_deref().map(|p| f.resolve(p)))),
+        write_baseline: args.write_baseline.clone(),
+        suppressions: file.map(|f| f.raw.suppress.clone()).unwrap_or_default(),
         output: merge_output(args.output, file),
         fail_on,
     })
@@ -1037,6 +1064,20 @@ pem = "both.pem"
         assert_eq!(s.identities.len(), 3);
         assert_eq!(s.output.formats, vec![Format::Json, Format::Text]);
         assert_eq!(s.limits.rate, 10);
+        assert_eq!(s.suppressions.len(), 1);
+        assert!(
+            s.baseline
+                .is_some_and(|b| b.ends_with("overshare-baseline.json"))
+        );
+    }
+
+    #[test]
+    fn a_suppression_without_a_reason_is_refused() {
+        let message = file_error("[[suppress]]\nrule = \"OVS101\"\nreason = \"\"\n");
+        assert!(
+            message.contains("[[suppress]] number 1") && message.contains("reason"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! Exit codes (DESIGN.md): 0 nothing at or above `--fail-on`, 1 findings at or above it,
 //! 2 usage, config or spec error, 3 target unreachable or TLS failed for every identity.
 
+mod baseline;
 mod cli;
 mod config;
 mod demo;

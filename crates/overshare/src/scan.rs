@@ -88,7 +88,23 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         classifier: classifier(&settings.rules)?,
         roles: settings.roles,
     };
-    let report = execute(target, &settings.limits, &settings.output).await?;
+    // Read before scanning: a wrong path should fail before any request is sent.
+    let baseline = settings
+        .baseline
+        .as_deref()
+        .map(crate::baseline::Baseline::read)
+        .transpose()?;
+    let mut report = execute(target, &settings.limits, &settings.output).await?;
+    if let Some(path) = &settings.write_baseline {
+        crate::baseline::Baseline::write(path, &report)?;
+    }
+    let today = rfc3339_now().chars().take(10).collect::<String>();
+    crate::baseline::apply(
+        &mut report,
+        baseline.as_ref(),
+        &settings.suppressions,
+        &today,
+    );
     emit::emit(&report, &settings.output, settings.fail_on)
 }
 

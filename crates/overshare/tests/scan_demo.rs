@@ -502,3 +502,48 @@ async fn findings_list_identities_in_the_order_given_not_the_order_answered() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn baseline_round_trip_reports_only_new_findings() {
+    let demo = Demo::start().await;
+    let baseline = demo.dir.path().join("baseline.json");
+    // Accept today's state...
+    let (output, first) = json_scan(&demo, &["--write-baseline", baseline.to_str().unwrap()]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let total = first["findings"].as_array().unwrap().len();
+    assert!(total > 30);
+    // ...then a rescan against it has nothing new, and says how much it left out.
+    let (output, again) = json_scan(&demo, &["--baseline", baseline.to_str().unwrap()]).await;
+    assert_eq!(again["findings"], serde_json::json!([]), "nothing new");
+    assert_eq!(again["summary"]["suppressed"], total);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    // A new leak: drop one finding from the baseline, and exactly that one comes back.
+    let mut file: Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    let removed = file["findings"].as_array_mut().unwrap().remove(0);
+    std::fs::write(&baseline, serde_json::to_string(&file).unwrap()).unwrap();
+    let (_, third) = json_scan(&demo, &["--baseline", baseline.to_str().unwrap()]).await;
+    let new: Vec<&Value> = third["findings"].as_array().unwrap().iter().collect();
+    assert_eq!(new.len(), 1, "{new:#?}");
+    assert_eq!(new[0]["fingerprint"], removed["fingerprint"]);
+    assert_eq!(third["summary"]["suppressed"], total - 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_baseline_fails_before_any_request() {
+    let demo = Demo::start().await;
+    let mut args = demo.scan_args();
+    args.extend([
+        "--baseline".to_string(),
+        "/nonexistent/baseline.json".to_string(),
+    ]);
+    let output = overshare(args).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("/nonexistent/baseline.json"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(demo.server.requests_served(), 0);
+}

@@ -49,6 +49,10 @@ pub struct Report {
     pub errors: Vec<String>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn default_report_version() -> String {
     REPORT_VERSION.to_string()
 }
@@ -81,6 +85,9 @@ pub struct Summary {
     pub operations_tested: usize,
     pub requests_sent: usize,
     pub findings: SeverityCounts,
+    /// Findings left out because a baseline or a suppression in the config covers them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
 }
 
 /// Number of findings per severity. Serialised worst first, as readers scan it.
@@ -245,6 +252,7 @@ impl Report {
                 operations_tested: 0,
                 requests_sent: input.requests_sent,
                 findings: SeverityCounts::default(),
+                suppressed: 0,
             },
             identities: input.identities,
             coverage: input.coverage,

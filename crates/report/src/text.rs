@@ -398,7 +398,16 @@ fn write_summary(report: &Report, out: &mut dyn Write, p: Painter) -> io::Result
         })
         .collect();
     writeln!(out)?;
-    writeln!(out, "{} {}", p.bold("Findings:"), counts.join(", "))?;
+    let suppressed = match s.suppressed {
+        0 => String::new(),
+        n => format!(" ({n} suppressed by the baseline or config)"),
+    };
+    writeln!(
+        out,
+        "{} {}{suppressed}",
+        p.bold("Findings:"),
+        counts.join(", ")
+    )?;
     let score = p.paint(
         &format!("Score {}/100, grade {}", s.score, s.grade),
         grade_style(&s.grade),
