@@ -229,7 +229,11 @@ pub fn catalogue(classifier: &Classifier) -> Vec<RuleDoc> {
         cwe: meta.cwe.iter().map(|s| s.to_string()).collect(),
         owasp: meta.owasp.iter().map(|s| s.to_string()).collect(),
         summary: meta.summary.to_string(),
-        doc: meta.doc.to_string(),
+        doc: with_references(
+            meta.doc,
+            &meta.cwe.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            &meta.owasp.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ),
     });
     let data = classifier.rules().iter().map(|rule| RuleDoc {
         id: rule.id.clone(),
@@ -240,11 +244,50 @@ pub fn catalogue(classifier: &Classifier) -> Vec<RuleDoc> {
         cwe: rule.cwe.clone(),
         owasp: rule.owasp.clone(),
         summary: rule.summary.clone(),
-        doc: rule.doc.clone(),
+        doc: with_references(&rule.doc, &rule.cwe, &rule.owasp),
     });
     let mut all: Vec<RuleDoc> = conformance.chain(data).collect();
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all
+}
+
+/// The doc with a `## References` section built from the rule's CWE and OWASP ids, so that
+/// every rule (built in or from a user's file) links to the same authorities the same way.
+fn with_references(doc: &str, cwe: &[String], owasp: &[String]) -> String {
+    if doc.contains("## References") {
+        return doc.to_string();
+    }
+    let mut out = doc.trim_end().to_string();
+    out.push_str("\n\n## References\n");
+    for id in cwe {
+        let number = id.trim_start_matches("CWE-");
+        out.push_str(&format!(
+            "- {id}: https://cwe.mitre.org/data/definitions/{number}.html\n"
+        ));
+    }
+    for id in owasp {
+        out.push_str(&format!("- OWASP {id}: {}\n", owasp_url(id)));
+    }
+    out.push_str("- overshare: `overshare explain` and the README's rule list\n");
+    out
+}
+
+fn owasp_url(id: &str) -> &'static str {
+    match id {
+        "API1:2023" => {
+            "https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/"
+        }
+        "API2:2023" => {
+            "https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/"
+        }
+        "API3:2023" => {
+            "https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/"
+        }
+        "API8:2023" => {
+            "https://owasp.org/API-Security/editions/2023/en/0xa8-security-misconfiguration/"
+        }
+        _ => "https://owasp.org/API-Security/editions/2023/en/0x11-t10/",
+    }
 }
 
 /// Look a rule up by id (`OVS101`) or name (`undeclared-property`), case-insensitively.

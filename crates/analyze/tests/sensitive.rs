@@ -153,3 +153,33 @@ fn look_alike_names_stay_clean() {
         "{findings:#?}"
     );
 }
+
+/// Every rule, built in or data, has a doc in the fixed sections `overshare explain` prints.
+#[test]
+fn every_rule_has_a_doc_in_the_fixed_sections() {
+    let classifier = overshare_classify::Classifier::builtin();
+    let catalogue = overshare_analyze::catalogue(&classifier);
+    assert!(catalogue.len() > 50, "{}", catalogue.len());
+    for rule in catalogue {
+        for section in [
+            "## What it finds",
+            "## Why it matters",
+            "## Example",
+            "## Use instead",
+            "## References",
+        ] {
+            assert!(
+                rule.doc.contains(section),
+                "{} {} has no `{section}`",
+                rule.id,
+                rule.name
+            );
+        }
+        assert!(!rule.summary.is_empty(), "{} has no summary", rule.id);
+        assert!(
+            rule.doc.contains("https://cwe.mitre.org/"),
+            "{} links no CWE",
+            rule.id
+        );
+    }
+}

@@ -3,13 +3,15 @@
 //! # Formula
 //!
 //! ```text
-//! penalty = Σ over rules r  Σ over the k-th finding of r (worst first)  weight(severity) / k
+//! penalty = Σ over rules r  Σ over the k-th finding of r (worst first)
+//!               weight(severity) × certainty(confidence) / k
 //! score   = round(max(0, 100 − penalty))
 //!           then capped: ≤ 69 if any finding is critical, ≤ 79 if any is high
 //! grade   = A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 50, F below
 //! ```
 //!
-//! with `weight` = critical 40, high 15, medium 5, low 1, info 0.
+//! with `weight` = critical 40, high 15, medium 5, low 1, info 0, and `certainty` = high 1.0,
+//! medium 0.7, low 0.4.
 //!
 //! Why each part:
 //! - **Diminishing returns per rule** (the k-th finding of a rule counts 1/k): one serializer
@@ -21,10 +23,14 @@
 //!   must never hide behind a good average, so it caps the grade at D; a high one caps it at C.
 //!   The caps are applied to the score, not only to the grade, so that the grade stays a pure
 //!   function of the score and a consumer of the JSON can never see `score: 75, grade: D`.
+//! - **Confidence scales the cost**: a finding the analyzer is unsure of (a name-only match on
+//!   an ambiguous field) should move the score less than a validated one. The caps ignore
+//!   confidence: a critical finding caps the grade however sure it is, because a person must
+//!   look at it.
 //! - **Info costs nothing**: info findings are notes (a spec inconsistency, an observation),
 //!   not exposure.
 
-use overshare_finding::{Finding, Severity};
+use overshare_finding::{Confidence, Finding, Severity};
 use std::collections::BTreeMap;
 
 /// The highest score a report with a critical finding can have (grade D).
@@ -43,6 +49,15 @@ pub fn weight(severity: Severity) -> f64 {
     }
 }
 
+/// How much of its weight a finding costs, by how sure the analyzer is of it.
+pub fn certainty(confidence: Confidence) -> f64 {
+    match confidence {
+        Confidence::High => 1.0,
+        Confidence::Medium => 0.7,
+        Confidence::Low => 0.4,
+    }
+}
+
 /// The score of a set of findings, 0..=100 (see the module doc).
 pub fn score(findings: &[Finding]) -> u8 {
     let raw = (100.0 - penalty(findings)).max(0.0).round();
@@ -53,23 +68,23 @@ pub fn score(findings: &[Finding]) -> u8 {
 
 /// The total penalty, before flooring and capping.
 pub fn penalty(findings: &[Finding]) -> f64 {
-    let mut per_rule: BTreeMap<&str, Vec<Severity>> = BTreeMap::new();
+    let mut per_rule: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for finding in findings {
         per_rule
             .entry(&finding.rule)
             .or_default()
-            .push(finding.severity);
+            .push(weight(finding.severity) * certainty(finding.confidence));
     }
     per_rule.into_values().map(rule_penalty).sum()
 }
 
-/// The penalty of one rule's findings: the worst counts in full, the k-th counts 1/k.
-fn rule_penalty(mut severities: Vec<Severity>) -> f64 {
-    severities.sort_unstable_by(|a, b| b.cmp(a));
-    severities
+/// The penalty of one rule's findings: the costliest counts in full, the k-th counts 1/k.
+fn rule_penalty(mut costs: Vec<f64>) -> f64 {
+    costs.sort_unstable_by(|a, b| b.total_cmp(a));
+    costs
         .iter()
         .enumerate()
-        .map(|(i, &s)| weight(s) / (i + 1) as f64)
+        .map(|(i, cost)| cost / (i + 1) as f64)
         .sum()
 }
 
@@ -125,6 +140,22 @@ mod tests {
     /// `n` findings of `severity`, all of one rule.
     fn same_rule(n: usize, severity: Severity) -> Vec<Finding> {
         (0..n).map(|_| finding("OVS101", severity)).collect()
+    }
+
+    #[test]
+    fn confidence_scales_the_cost_but_not_the_caps() {
+        let sure = finding("OVS101", Severity::Medium);
+        let mut unsure = sure.clone();
+        unsure.confidence = overshare_finding::Confidence::Low;
+        assert_eq!(score(&[sure]), 95);
+        assert_eq!(score(&[unsure]), 98);
+        let mut critical = finding("OVS202", Severity::Critical);
+        critical.confidence = overshare_finding::Confidence::Low;
+        assert_eq!(
+            score(&[critical]),
+            CRITICAL_CAP.min(84),
+            "capped whatever the confidence"
+        );
     }
 
     #[test]
