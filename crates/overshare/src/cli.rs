@@ -231,8 +231,13 @@ pub struct OutputArgs {
     pub fail_on: Option<Severity>,
 
     /// No progress on standard error.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// One line per request on standard error: method, URL, identity, status, size, time.
+    /// Example: --verbose
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

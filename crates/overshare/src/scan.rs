@@ -165,7 +165,7 @@ pub async fn execute(
     }
     let (cancel_tx, cancel_rx) = watch::channel(None);
     let guards = spawn_cancellers(cancel_tx, Duration::from_secs(limits.max_time));
-    let progress = emit::Progress::new(output.quiet);
+    let progress = emit::Progress::new(output.quiet, output.verbose);
     let options = RunOptions {
         params: target.params,
     };

@@ -547,3 +547,24 @@ async fn a_missing_baseline_fails_before_any_request() {
     );
     assert_eq!(demo.server.requests_served(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_lists_every_request_without_secrets() {
+    let demo = Demo::start().await;
+    let mut args: Vec<String> = demo
+        .scan_args()
+        .into_iter()
+        .filter(|a| a != "--quiet")
+        .collect();
+    args.push("--verbose".into());
+    let output = overshare(args).await;
+    let err = stderr(&output);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(" as partner-")).collect();
+    assert!(lines.len() >= 20, "{err}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("GET https://127.0.0.1:")
+            && l.contains("/api/profiles/ as partner-a → 200")),
+        "{err}"
+    );
+    assert!(!err.contains("PRIVATE KEY"));
+}

@@ -11,6 +11,8 @@ use futures::StreamExt;
 use overshare_contract::Contract;
 use overshare_exchange::{Exchange, Failure, FailureKind, PlannedOperation};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tokio::sync::watch;
 use url::Url;
 
@@ -47,6 +49,9 @@ pub struct RunOptions {
     /// `--param name=value`.
     pub params: HashMap<String, String>,
 }
+
+/// How long requests already in flight may still answer after the scan is told to stop.
+pub const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// A cancellation signal: `true` with a reason once the run must stop.
 pub type Cancel = watch::Receiver<Option<String>>;
@@ -130,31 +135,52 @@ pub async fn run(
         }
         let mut in_flight: HashSet<(usize, usize)> =
             ready.iter().map(|(o, i, _)| (*o, *i)).collect();
+        // Set on cancellation: requests not yet sent are not sent; those in flight get a short
+        // grace period to answer, so that what they show is not lost.
+        let stop = AtomicBool::new(false);
+        let stop = &stop;
         let mut stream = futures::stream::iter(ready)
-            .map(
-                |(op, identity, planned)| async move { (op, identity, prober.send(planned).await) },
-            )
+            .map(|(op, identity, planned)| async move {
+                if stop.load(Ordering::SeqCst) {
+                    return (op, identity, None);
+                }
+                (op, identity, Some(prober.send(planned).await))
+            })
             .buffer_unordered(prober.settings().concurrency.max(1));
+        let mut grace: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
         loop {
             tokio::select! {
                 biased;
-                reason = cancelled(&mut cancel) => {
-                    for (op, identity) in in_flight.drain() {
-                        state.skip(op, identity, format!("no answer before the scan stopped: {reason}"));
-                    }
+                reason = cancelled(&mut cancel), if grace.is_none() => {
+                    stop.store(true, Ordering::SeqCst);
                     result.interrupted = Some(reason);
-                    break;
+                    grace = Some(Box::pin(tokio::time::sleep(STOP_GRACE)));
                 }
+                () = async { grace.as_mut().expect("guarded").await }, if grace.is_some() => break,
                 next = stream.next() => match next {
-                    Some((op, identity, exchange)) => {
+                    Some((op, identity, Some(exchange))) => {
                         in_flight.remove(&(op, identity));
                         state.record(contract, op, identity, &exchange);
                         // Handed over at once and not kept: a scan holds one response per
                         // request in flight, not every response it ever saw.
                         on_exchange(exchange);
                     }
+                    Some((op, identity, None)) => {
+                        in_flight.remove(&(op, identity));
+                        let reason = result.interrupted.clone().unwrap_or_default();
+                        state.skip(op, identity, format!("not requested: {reason}"));
+                    }
                     None => break,
                 },
+            }
+        }
+        if let Some(reason) = &result.interrupted {
+            for (op, identity) in in_flight.drain() {
+                state.skip(
+                    op,
+                    identity,
+                    format!("no answer before the scan stopped: {reason}"),
+                );
             }
         }
     }
