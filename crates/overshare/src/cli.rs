@@ -258,6 +258,14 @@ pub enum Format {
     Text,
     /// The versioned JSON report (schema: crates/report/schema/report.schema.json).
     Json,
+    /// SARIF 2.1.0 for code scanning: results at the operation's line in the spec file.
+    Sarif,
+    /// JUnit XML for CI dashboards: a test case per operation and identity.
+    Junit,
+    /// A pull-request comment: grade, counts, the worst findings, a table per operation.
+    Markdown,
+    /// One self-contained HTML file: filterable findings, evidence, reproduce commands, rule docs.
+    Html,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

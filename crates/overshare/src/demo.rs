@@ -58,9 +58,10 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
     };
     let result = execute(target, &limits, &args.output).await;
     server.shutdown().await;
-    let mut report = result?;
+    let (mut report, mut context) = result?;
     report.spec = "openapi.yaml (the demo's embedded design-first spec)".to_string();
-    emit::write_all(&report, &args.output)?;
+    context.spec_path = Some("openapi.yaml".to_string());
+    emit::write_all(&report, &context, &args.output)?;
     // The demo shows findings by design; they are not a failure of the command.
     Ok(0)
 }

@@ -5,25 +5,30 @@ use crate::cli::{Format, OutputArgs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use overshare_exchange::Exchange;
 use overshare_finding::Severity;
-use overshare_report::Report;
+use overshare_report::{HtmlRule, RenderContext, Report};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Write every requested format; return the exit code the findings call for. `fail_on` is
 /// resolved by the caller (flag, config file or default), not read from `output`.
-pub fn emit(report: &Report, output: &OutputArgs, fail_on: Severity) -> Result<u8, Fatal> {
-    write_all(report, output)?;
+pub fn emit(
+    report: &Report,
+    ctx: &RenderContext,
+    output: &OutputArgs,
+    fail_on: Severity,
+) -> Result<u8, Fatal> {
+    write_all(report, ctx, output)?;
     let failing = report.summary.findings.at_or_above(fail_on);
     Ok(if failing > 0 { 1 } else { 0 })
 }
 
 /// Write every requested format (text to standard output when nothing is asked).
-pub fn write_all(report: &Report, output: &OutputArgs) -> Result<(), Fatal> {
+pub fn write_all(report: &Report, ctx: &RenderContext, output: &OutputArgs) -> Result<(), Fatal> {
     for (format, path) in pairs(output)? {
         match path {
-            Some(path) => write_file(report, format, &path)?,
-            None => write_stdout(report, format)?,
+            Some(path) => write_file(report, ctx, format, &path)?,
+            None => write_stdout(report, ctx, format)?,
         }
     }
     Ok(())
@@ -66,24 +71,60 @@ fn pairs(output: &OutputArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Fatal> {
 }
 
 fn infer_format(path: &Path) -> Format {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".sarif") || name.ends_with(".sarif.json") {
+        return Format::Sarif;
+    }
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") => Format::Json,
+        Some("xml") => Format::Junit,
+        Some("md" | "markdown") => Format::Markdown,
+        Some("html" | "htm") => Format::Html,
         _ => Format::Text,
     }
 }
 
-fn render(report: &Report, format: Format, color: bool) -> Result<Vec<u8>, Fatal> {
-    let mut buffer = Vec::new();
-    match format {
-        Format::Json => buffer.extend_from_slice(overshare_report::to_json(report).as_bytes()),
-        Format::Text => overshare_report::render_text(report, &mut buffer, color)
-            .map_err(|e| Fatal::Usage(format!("cannot render the text report: {e}")))?,
-    }
-    Ok(buffer)
+fn render(
+    report: &Report,
+    ctx: &RenderContext,
+    format: Format,
+    color: bool,
+) -> Result<Vec<u8>, Fatal> {
+    let text = match format {
+        Format::Json => overshare_report::to_json(report),
+        Format::Sarif => overshare_report::to_sarif(report, ctx),
+        Format::Junit => overshare_report::to_junit(report),
+        Format::Markdown => overshare_report::to_markdown(report, ctx),
+        Format::Html => overshare_report::to_html(report, &html_rules(ctx)),
+        Format::Text => {
+            let mut buffer = Vec::new();
+            overshare_report::render_text(report, &mut buffer, color)
+                .map_err(|e| Fatal::Usage(format!("cannot render the text report: {e}")))?;
+            return Ok(buffer);
+        }
+    };
+    Ok(text.into_bytes())
 }
 
-fn write_file(report: &Report, format: Format, path: &Path) -> Result<(), Fatal> {
-    let bytes = render(report, format, false)?;
+fn html_rules(ctx: &RenderContext) -> Vec<HtmlRule> {
+    ctx.rules
+        .iter()
+        .map(|rule| HtmlRule {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            summary: rule.summary.clone(),
+            doc: rule.doc.clone(),
+        })
+        .collect()
+}
+
+fn write_file(
+    report: &Report,
+    ctx: &RenderContext,
+    format: Format,
+    path: &Path,
+) -> Result<(), Fatal> {
+    let bytes = render(report, ctx, format, false)?;
     std::fs::write(path, bytes).map_err(|e| {
         Fatal::Usage(format!(
             "cannot write the report to {}: {e}",
@@ -94,9 +135,9 @@ fn write_file(report: &Report, format: Format, path: &Path) -> Result<(), Fatal>
     Ok(())
 }
 
-fn write_stdout(report: &Report, format: Format) -> Result<(), Fatal> {
+fn write_stdout(report: &Report, ctx: &RenderContext, format: Format) -> Result<(), Fatal> {
     // anstream strips the colours when stdout is not a terminal or NO_COLOR is set.
-    let bytes = render(report, format, format == Format::Text)?;
+    let bytes = render(report, ctx, format, format == Format::Text)?;
     let mut stdout = anstream::stdout().lock();
     stdout
         .write_all(&bytes)

@@ -12,7 +12,10 @@ use overshare_identity::TrustAnchors;
 use overshare_probe::{
     BodyLimits, IdentityCheck, ProbeSettings, Prober, RunOptions, RunResult, ScanIdentity,
 };
-use overshare_report::{CoverageEntry, CoverageStatus, IdentityStatus, Report, ReportInput};
+use overshare_report::{
+    CoverageEntry, CoverageStatus, IdentityStatus, RenderContext, Report, ReportInput,
+    RuleDescriptor,
+};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::path::Path;
@@ -94,7 +97,7 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         .as_deref()
         .map(crate::baseline::Baseline::read)
         .transpose()?;
-    let mut report = execute(target, &settings.limits, &settings.output).await?;
+    let (mut report, context) = execute(target, &settings.limits, &settings.output).await?;
     if let Some(path) = &settings.write_baseline {
         crate::baseline::Baseline::write(path, &report)?;
     }
@@ -105,7 +108,7 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         &settings.suppressions,
         &today,
     );
-    emit::emit(&report, &settings.output, settings.fail_on)
+    emit::emit(&report, &context, &settings.output, settings.fail_on)
 }
 
 /// The built-in rules, extended or overridden by `--rules` files in order.
@@ -145,7 +148,7 @@ pub async fn execute(
     target: Target,
     limits: &Limits,
     output: &OutputArgs,
-) -> Result<Report, Fatal> {
+) -> Result<(Report, RenderContext), Fatal> {
     let started = Instant::now();
     let started_at = rfc3339_now();
     let settings = probe_settings(&target.base_url, limits);
@@ -206,7 +209,8 @@ pub async fn execute(
             "scan stopped early: {reason}; the report holds what was found before"
         ));
     }
-    Ok(Report::new(ReportInput {
+    let context = render_context(&contract, &target.classifier, &target.spec);
+    let report = Report::new(ReportInput {
         target: target.base_url.to_string(),
         spec: target.spec,
         started_at,
@@ -218,7 +222,37 @@ pub async fn execute(
         errors: failures,
         findings,
         ..Default::default()
-    }))
+    });
+    Ok((report, context))
+}
+
+/// What the file-pointing formats (SARIF, Markdown, HTML) need besides the report: every
+/// rule's doc, and where each operation is written in the spec.
+fn render_context(contract: &Contract, classifier: &Classifier, spec: &str) -> RenderContext {
+    let rules = overshare_analyze::catalogue(classifier)
+        .into_iter()
+        .map(|rule| RuleDescriptor {
+            id: rule.id,
+            name: rule.name,
+            category: rule.category,
+            summary: rule.summary,
+            doc: rule.doc,
+            default_severity: rule.severity,
+            cwe: rule.cwe,
+            owasp: rule.owasp,
+        })
+        .collect();
+    let operation_lines = contract
+        .operations
+        .iter()
+        .filter_map(|op| Some(((op.method.clone(), op.path.clone()), op.line?)))
+        .collect();
+    let is_url = spec.starts_with("https://") || spec.starts_with("http://");
+    RenderContext {
+        rules,
+        spec_path: Some(spec.to_string()).filter(|_| !is_url),
+        operation_lines,
+    }
 }
 
 fn probe_settings(base_url: &Url, limits: &Limits) -> ProbeSettings {

@@ -289,7 +289,7 @@ async fn spec_can_be_fetched_from_the_api_over_mtls() {
 #[tokio::test(flavor = "multi_thread")]
 async fn no_planted_secret_or_personal_value_appears_in_any_output_format() {
     let demo = Demo::start().await;
-    let formats = ["text", "json"];
+    let formats = ["text", "json", "sarif", "junit", "markdown", "html"];
     let mut args = demo.scan_args();
     for format in formats {
         args.extend(["--format".to_string(), format.to_string()]);
@@ -567,4 +567,87 @@ async fn verbose_lists_every_request_without_secrets() {
         "{err}"
     );
     assert!(!err.contains("PRIVATE KEY"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sarif_of_the_demo_validates_and_points_into_the_spec() {
+    let demo = Demo::start().await;
+    let sarif_path = demo.dir.path().join("report.sarif");
+    let junit_path = demo.dir.path().join("report.xml");
+    let mut args = demo.scan_args();
+    args.extend(["--format", "sarif", "--output"].map(String::from));
+    args.push(sarif_path.display().to_string());
+    args.extend(["--format", "junit", "--output"].map(String::from));
+    args.push(junit_path.display().to_string());
+    let output = overshare(args).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let schema_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../report/tests/schemas/sarif-schema-2.1.0.json"
+    );
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let password = results
+        .iter()
+        .find(|r| r["ruleId"] == "OVS202")
+        .expect("the password hash result");
+    let location = &password["locations"][0]["physicalLocation"];
+    assert!(
+        location["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("openapi.yaml"),
+        "{location}"
+    );
+    assert!(
+        location["region"]["startLine"].as_u64().unwrap() > 1,
+        "points at the operation's line: {location}"
+    );
+    assert!(password["partialFingerprints"]["overshare/v1"].is_string());
+
+    let status = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../report/tests/schemas/junit.xsd"
+        ))
+        .arg(&junit_path)
+        .status()
+        .expect("xmllint is installed by ./scripts/test.sh (Debian libxml2-utils)");
+    assert!(
+        status.success(),
+        "the JUnit report validates against Jenkins' XSD"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_fail_on_level_sets_the_exit_code() {
+    let demo = Demo::start().await;
+    let (_, report) = json_scan(&demo, &[]).await;
+    let counts = &report["summary"]["findings"];
+    for level in ["info", "low", "medium", "high", "critical"] {
+        let at_or_above: u64 = ["critical", "high", "medium", "low", "info"]
+            .iter()
+            .take_while(|s| **s != level)
+            .chain(std::iter::once(&level))
+            .map(|s| counts[*s].as_u64().unwrap())
+            .sum();
+        let (output, _) = json_scan(&demo, &["--fail-on", level]).await;
+        let expected = if at_or_above > 0 { 1 } else { 0 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "--fail-on {level} with {at_or_above} at or above"
+        );
+    }
 }

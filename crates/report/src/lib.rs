@@ -8,20 +8,33 @@
 //!   `overshare` can print it and consumers can validate against the exact version they got.
 //! - [`to_json`] / [`from_json`]: the JSON form (pretty, stable key order).
 //! - [`text`]: the terminal rendering ([`render_text`]).
+//! - [`sarif`], [`junit`], [`markdown`]: code scanning, CI test results and pull-request
+//!   comments ([`to_sarif`], [`to_junit`], [`to_markdown`]); the formats that point into files
+//!   or explain rules take a [`RenderContext`] (the rule catalogue, the spec path and lines).
 //!
-//! Other formats (SARIF, JUnit, HTML, Markdown) are renderers over the same [`Report`].
+//! The HTML renderer works over the same [`Report`].
 //!
 //! Everything a report holds was redacted by the producers (see `overshare_finding::redact`);
 //! renderers print evidence as is and never see raw response values.
 
+pub mod context;
+pub mod html;
+pub mod junit;
+pub mod markdown;
 pub mod model;
+pub mod sarif;
 pub mod score;
 pub mod text;
 
+pub use context::{RenderContext, RuleDescriptor};
+pub use html::{HtmlRule, to_html};
+pub use junit::to_junit;
+pub use markdown::to_markdown;
 pub use model::{
     CoverageEntry, CoverageStatus, IdentityStatus, REPORT_VERSION, Report, ReportInput,
     SeverityCounts, Summary, TOOL_NAME, Tool,
 };
+pub use sarif::to_sarif;
 pub use text::{print_text, render_text};
 
 /// The JSON Schema (draft 2020-12) every [`to_json`] output validates against.

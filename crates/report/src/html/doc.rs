@@ -117,8 +117,10 @@ impl Blocks {
         } else {
             format!(" class=\"language-{}\"", escape(&lang.to_ascii_lowercase()))
         };
-        self.html
-            .push_str(&format!("<pre><code{class}>{}</code></pre>\n", escape(code)));
+        self.html.push_str(&format!(
+            "<pre><code{class}>{}</code></pre>\n",
+            escape(code)
+        ));
     }
 }
 
@@ -165,12 +167,31 @@ fn list_item(line: &str) -> Option<(ListKind, &str)> {
     None
 }
 
+/// Escape one line of report text (a finding message, a skip reason), rendering only its
+/// `code spans`: analyzers quote field names and code that way, and nothing else in such text
+/// is meant as markup (a `*` in a message stays a `*`).
+pub(crate) fn code_spans(text: &str) -> String {
+    inline_with(text, false)
+}
+
 /// Inline markup: code spans first (their content is literal), then links, then emphasis.
 fn inline(text: &str) -> String {
+    inline_with(text, true)
+}
+
+fn inline_with(text: &str, markup: bool) -> String {
+    let emphasis = |escaped: &str| {
+        if markup {
+            emphasis(escaped)
+        } else {
+            escaped.to_string()
+        }
+    };
     let mut out = String::new();
     let mut plain = String::new();
     let mut rest = text;
-    while let Some(pos) = rest.find(['`', '[']) {
+    let specials: &[char] = if markup { &['`', '['] } else { &['`'] };
+    while let Some(pos) = rest.find(specials) {
         let (before, from) = rest.split_at(pos);
         plain.push_str(before);
         if from.starts_with('`') {
@@ -235,7 +256,10 @@ fn wrap_delimited(text: &str, delim: &str, tag: &str) -> String {
     while let Some(open) = rest.find(delim) {
         let inner_start = open + delim.len();
         let after = &rest[inner_start..];
-        let opens = after.chars().next().is_some_and(|c| !c.is_whitespace() && c != '*');
+        let opens = after
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '*');
         let close = opens
             .then(|| {
                 after.match_indices(delim).map(|(i, _)| i).find(|&i| {
@@ -294,7 +318,10 @@ mod tests {
         assert!(to_html("~~~\nx").contains("<pre><code>x\n</code></pre>"));
         // A hostile language name cannot break out of the attribute.
         let html = to_html("```py\"><script>\nx\n```");
-        assert!(html.starts_with("<pre><code class=\"language-py\">"), "{html}");
+        assert!(
+            html.starts_with("<pre><code class=\"language-py\">"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -327,6 +354,15 @@ mod tests {
     }
 
     #[test]
+    fn code_spans_only_renders_code() {
+        assert_eq!(
+            code_spans("`user.password` is *here* [x](y) <b>"),
+            "<code>user.password</code> is *here* [x](y) &lt;b&gt;"
+        );
+        assert_eq!(code_spans("`<script>`"), "<code>&lt;script&gt;</code>");
+    }
+
+    #[test]
     fn lists() {
         let html = to_html("- one\n  more\n- two\n1. first\n2) second\n\nend");
         assert_eq!(
@@ -339,7 +375,13 @@ mod tests {
     #[test]
     fn raw_html_is_text() {
         let html = to_html("<script>alert(1)</script>\n## <img src=x onerror=alert(1)>");
-        assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            !html.contains("<script") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
     }
 }

@@ -2,11 +2,16 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+use std::collections::HashMap;
+
 use overshare_finding::{
     Category, Confidence, Evidence, Finding, Fingerprint, Location, OperationRef, Severity,
     SourceLocation,
 };
-use overshare_report::{CoverageEntry, CoverageStatus, IdentityStatus, Report, ReportInput, Tool};
+use overshare_report::{
+    CoverageEntry, CoverageStatus, IdentityStatus, RenderContext, Report, ReportInput,
+    RuleDescriptor, Tool,
+};
 
 const BASE: &str = "https://api.example.test:8443";
 
@@ -289,6 +294,182 @@ pub fn clean_report() -> Report {
             coverage("GET", "/api/profiles/", None, 4),
             coverage("GET", "/api/profiles/{id}/", None, 5),
         ],
+        ..base_input()
+    })
+}
+
+fn rule(
+    id: &str,
+    name: &str,
+    category: Category,
+    severity: Severity,
+    summary: &str,
+    finds: &str,
+) -> RuleDescriptor {
+    RuleDescriptor {
+        id: id.into(),
+        name: name.into(),
+        category,
+        summary: summary.into(),
+        doc: format!(
+            "{summary} (`{name}`, {id}).\n\n## What it finds\n{finds}\n\n## Why it matters\n\
+             mTLS authenticates the client; it does not limit what the server sends back.\n\n\
+             ## Use instead\n```python\nfields = [\"id\", \"display_name\"]\n```\n"
+        ),
+        default_severity: severity,
+        cwe: vec!["CWE-213".into()],
+        owasp: vec!["API3:2023".into()],
+    }
+}
+
+/// The context the binary would build for [`sample_report`]: part of the catalogue (OVS150 is
+/// deliberately missing, OVS105 never fires), the spec path, and the lines of most operations
+/// (not `GET /api/orders/{id}/`, whose findings fall back to line 1).
+pub fn sample_context() -> RenderContext {
+    let mut cross = rule(
+        "OVS201",
+        "cross-identity-read",
+        Category::Authz,
+        Severity::Critical,
+        "Another identity's object is readable",
+        "An object created by one identity that another identity can read.",
+    );
+    cross.cwe = vec!["CWE-639".into()];
+    cross.owasp = vec!["API1:2023".into()];
+    let rules = vec![
+        rule(
+            "OVS101",
+            "undeclared-property",
+            Category::Exposure,
+            Severity::Medium,
+            "Undeclared property in a response",
+            "A property in a JSON response that the operation's response schema does not list.",
+        ),
+        rule(
+            "OVS105",
+            "write-only-returned",
+            Category::Exposure,
+            Severity::High,
+            "Write-only property returned",
+            "A property the spec marks `writeOnly` that a response contains.",
+        ),
+        rule(
+            "OVS110",
+            "personal-data",
+            Category::Exposure,
+            Severity::Medium,
+            "Personal data in a response",
+            "A value that looks like personal data (a phone number, an email address).",
+        ),
+        cross,
+        rule(
+            "OVS401",
+            "serializer-all-fields",
+            Category::Source,
+            Severity::Medium,
+            "Serializer exposes every model field",
+            "A DRF `ModelSerializer` whose `Meta.fields` is `\"__all__\"`.",
+        ),
+    ];
+    let lines = [
+        ("GET", "/api/profiles/", 14),
+        ("POST", "/api/profiles/", 31),
+        ("GET", "/api/profiles/{id}/", 52),
+        ("DELETE", "/api/profiles/{id}/", 70),
+    ];
+    RenderContext {
+        rules,
+        spec_path: Some("openapi.yaml".into()),
+        operation_lines: lines
+            .iter()
+            .map(|&(m, p, l)| ((m.to_string(), p.to_string()), l))
+            .collect::<HashMap<_, _>>(),
+    }
+}
+
+/// A report far larger than a pull-request comment can hold: `operations` operations with
+/// `per_operation` findings each, whose pointer, value and identity names are each about
+/// `text_len` characters long.
+pub fn huge_report(operations: usize, per_operation: usize, text_len: usize) -> Report {
+    let long = "x".repeat(text_len);
+    let identities = [format!("partner-a-{long}"), format!("partner-b-{long}")];
+    let identities: Vec<&str> = identities.iter().map(String::as_str).collect();
+    let mut findings = Vec::new();
+    let mut coverage_entries = Vec::new();
+    for o in 0..operations {
+        let path = format!("/api/resource-{o:04}/{{id}}/");
+        coverage_entries.push(coverage("GET", &path, None, 2));
+        for f in 0..per_operation {
+            let pointer = format!("/items/{f}/field_{f}_{long}");
+            let pattern = format!("/items/*/field_{f}_{long}");
+            let mut finding = with_identities(
+                finding(Spec {
+                    rule: "OVS101",
+                    name: "undeclared-property",
+                    category: Category::Exposure,
+                    severity: [Severity::High, Severity::Medium, Severity::Low][(o + f) % 3],
+                    op: Some(op("GET", &path, &format!("getResource{o}"))),
+                    pointer: &pointer,
+                    pattern: &pattern,
+                }),
+                &identities,
+            );
+            finding.evidence.value = Some(format!("{long}…[redacted]"));
+            findings.push(finding);
+        }
+    }
+    Report::new(ReportInput {
+        requests_sent: operations * 2,
+        coverage: coverage_entries,
+        findings,
+        ..base_input()
+    })
+}
+
+/// A report whose every text field holds what breaks naive renderers: markup, quotes, pipes,
+/// backticks, line breaks, control characters, non-ASCII.
+pub fn hostile_report() -> Report {
+    let nasty = "<script>alert('x')</script> & \"quoted\" | piped | `tick` ``two`` \n\
+                 next line\ttab \u{0}\u{7}\u{1b}[31m é ✓ 𝄞 $x$ *bold* ]]>";
+    let mut f = with_identities(
+        finding(Spec {
+            rule: "OVS101",
+            name: "undeclared-property",
+            category: Category::Exposure,
+            severity: Severity::High,
+            op: Some(op("GET", "/api/a|b/`{id}`/", "get<A>&B")),
+            pointer: "/a|b/`c`",
+            pattern: "/a|b/`c`",
+        }),
+        &["partner <a> & \"b\"", "ident|ity`"],
+    );
+    f.title = nasty.into();
+    f.message = nasty.into();
+    f.evidence = Evidence {
+        status: Some(200),
+        value: Some(nasty.into()),
+        content_type: None,
+        reproduce: Some(format!("curl '{BASE}/api/a|b/' -H 'X: {nasty}'")),
+    };
+    f.remediation = nasty.into();
+    f.source = vec![SourceLocation {
+        file: "app/my serializers/ü.py".into(),
+        line: 3,
+        column: Some(1),
+    }];
+    let mut entry = coverage("GET", "/api/a|b/`{id}`/", None, 1);
+    entry.identities = vec!["partner <a> & \"b\"".into()];
+    let mut skipped = coverage("POST", "/api/a|b/", Some(nasty), 0);
+    skipped.operation_id = Some(nasty.into());
+    Report::new(ReportInput {
+        target: format!("{BASE}/?q=<x>&y=|`"),
+        spec: "specs/open api|`.yaml".into(),
+        started_at: "not a date".into(),
+        requests_sent: 1,
+        identities: vec![IdentityStatus::failed("bad <id>", None, nasty)],
+        coverage: vec![entry, skipped],
+        findings: vec![f],
+        errors: vec![nasty.into()],
         ..base_input()
     })
 }
