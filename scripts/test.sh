@@ -15,7 +15,9 @@ if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 
   rustup component add rustfmt clippy
 fi
 
+# The Django + nginx reference target (tests/target), then xmllint and Chromium.
 ./tests/target/install.sh
+./scripts/install-test-tools.sh
 log "cargo fmt --check"
 cargo fmt --all -- --check
 

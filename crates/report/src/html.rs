@@ -244,6 +244,7 @@ struct GroupView<'a> {
     operation_id: Option<&'a str>,
     /// The reproduce command when every finding of the group shares it (shown once).
     reproduce: Option<&'a str>,
+    /// A page-unique prefix (`f1`) for the ids of the group's elements.
     uid: String,
     /// Counts per severity, worst first, only non-zero.
     counts: Vec<SeverityView>,
@@ -262,15 +263,17 @@ struct FindingView<'a> {
     name: &'a str,
     title: &'a str,
     message: &'a str,
-    pointer: Option<&'a str>,
-    /// Shown only when it differs from the pointer (array indexes folded).
-    pattern: Option<&'a str>,
+    /// Where in the body: the folded pattern (`/*/user/password`), else the pointer.
+    location: Option<&'a str>,
+    /// One concrete pointer (`/0/user/password`), when it differs from `location`.
+    example_pointer: Option<&'a str>,
     identities: Vec<&'a str>,
     status: Option<u16>,
     value: Option<&'a str>,
     content_type: Option<&'a str>,
     /// The finding's own reproduce command, when the group does not share one.
     reproduce: Option<&'a str>,
+    /// A page-unique prefix (`f2`) for the ids of the finding's elements.
     uid: String,
     references: Vec<&'a str>,
     remediation: &'a str,
@@ -474,8 +477,8 @@ fn finding_view<'a>(
         title: &f.title,
         message: &f.message,
         // The folded pattern is what the finding is about; the pointer is one concrete place.
-        pointer: pattern.or(pointer),
-        pattern: pointer.filter(|p| pattern.is_some_and(|pat| pat != *p)),
+        location: pattern.or(pointer),
+        example_pointer: pointer.filter(|p| pattern.is_some_and(|pat| pat != *p)),
         identities,
         status: f.evidence.status,
         value: f.evidence.value.as_deref(),
