@@ -136,6 +136,12 @@ pub struct ScanArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
+    /// Another origin that is part of the target (an auth server, a file host): redirects to it
+    /// are followed with the identity (repeatable). Everything else stays out of bounds.
+    /// Example: --scope https://files.internal:8443
+    #[arg(long = "scope", value_name = "URL")]
+    pub scope: Vec<String>,
+
     /// Report only findings not in this baseline (by fingerprint) and say how many were
     /// left out. Example: --baseline overshare-baseline.json
     #[arg(long, value_name = "FILE")]

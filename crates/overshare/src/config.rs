@@ -102,6 +102,9 @@ struct RawConfig {
     identity: Vec<RawIdentity>,
     /// A baseline file (as `--baseline`).
     baseline: Option<PathBuf>,
+    /// Other origins in scope (as `--scope`).
+    #[serde(default)]
+    scope: Vec<String>,
     /// Accepted findings, each with a reason and an optional expiry.
     #[serde(default)]
     suppress: Vec<Suppression>,
@@ -137,6 +140,8 @@ struct RawIdentity {
     bundle: Option<PathBuf>,
     pem: Option<PathBuf>,
     role: Option<String>,
+    /// The environment variable holding the key's passphrase (never the passphrase itself).
+    passphrase_env: Option<String>,
     #[serde(default)]
     headers: BTreeMap<String, Spanned<String>>,
 }
@@ -358,6 +363,7 @@ impl ConfigFile {
                 name,
                 source: self.cert_source(identity)?,
                 headers,
+                passphrase_env: identity.passphrase_env.clone(),
             });
         }
         Ok((specs, roles))
@@ -544,6 +550,19 @@ pub struct Settings {
     pub write_baseline: Option<PathBuf>,
     /// The file's `[[suppress]]` tables.
     pub suppressions: Vec<Suppression>,
+    /// Origins in scope besides the target's: the file's `scope`, then `--scope`.
+    pub scope: Vec<Url>,
+}
+
+/// The file's `scope` then the `--scope` flags, each an http(s) URL with a host.
+fn merge_scope(flags: &[String], file: Option<&ConfigFile>) -> Result<Vec<Url>, Fatal> {
+    let from_file = file.map(|f| f.raw.scope.clone()).unwrap_or_default();
+    from_file
+        .iter()
+        .map(|text| (text, "scope entry"))
+        .chain(flags.iter().map(|text| (text, "--scope")))
+        .map(|(text, label)| crate::scan::parse_base_url(text, label).map_err(Fatal::Usage))
+        .collect()
 }
 
 /// Combine the flags with the file. The flags win:
@@ -587,6 +606,7 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
             .clone()
             .or_else(|| file.and_then(|f| f.raw.baseline.as_deref().map(|p| f.resolve(p)))),
         write_baseline: args.write_baseline.clone(),
+        scope: merge_scope(&args.scope, file)?,
         suppressions: file.map(|f| f.raw.suppress.clone()).unwrap_or_default(),
         output: merge_output(args.output, file),
         fail_on,

@@ -39,6 +39,7 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
                 key: key.clone(),
             }),
             headers: Vec::new(),
+            passphrase_env: None,
         })
         .collect();
     let target = Target {
@@ -49,6 +50,7 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
         identities: identities::load(specs)?,
         params: HashMap::new(),
         classifier: crate::scan::classifier(&args.rules)?,
+        scope: Vec::new(),
         roles: HashMap::new(),
     };
     // The demo's API answers fast: two minutes is ample and bounds a hung run.

@@ -17,6 +17,9 @@ pub struct IdentitySpec {
     /// None for a header-only identity.
     pub source: Option<CertSource>,
     pub headers: Vec<(String, String)>,
+    /// The environment variable holding this identity's key passphrase (config file
+    /// `passphrase_env`); without it, `OVERSHARE_PASSPHRASE_<NAME>` then `OVERSHARE_PASSPHRASE`.
+    pub passphrase_env: Option<String>,
 }
 
 /// Load the trust anchors: the CA file when given, else the system store.
@@ -43,6 +46,7 @@ pub fn from_flags(flags: &[String]) -> Result<Vec<IdentitySpec>, Fatal> {
             name: name.to_string(),
             source: Some(source),
             headers: Vec::new(),
+            passphrase_env: None,
         });
     }
     Ok(specs)
@@ -60,6 +64,7 @@ pub fn add_header_flags(specs: &mut Vec<IdentitySpec>, flags: &[String]) -> Resu
                 name: name.to_string(),
                 source: None,
                 headers: vec![header],
+                passphrase_env: None,
             }),
         }
     }
@@ -74,8 +79,21 @@ pub fn load(specs: Vec<IdentitySpec>) -> Result<Vec<ScanIdentity>, Fatal> {
             let cert = spec
                 .source
                 .map(|source| {
-                    ClientCert::load(&spec.name, &source, &|var| std::env::var(var).ok())
-                        .map_err(|e| Fatal::Usage(e.to_string()))
+                    // A named variable answers for every variable the loader asks about: the
+                    // user said where this identity's passphrase is.
+                    let named = spec.passphrase_env.as_deref();
+                    let lookup = |var: &str| std::env::var(named.unwrap_or(var)).ok();
+                    ClientCert::load(&spec.name, &source, &lookup).map_err(|e| {
+                        let message = e.to_string();
+                        match named {
+                            // The loader names the default variables; the file named another.
+                            Some(var) if message.contains("passphrase") => Fatal::Usage(format!(
+                                "{message}; this identity's config names `{var}` \
+                                 (`passphrase_env`): set that variable instead"
+                            )),
+                            _ => Fatal::Usage(message),
+                        }
+                    })
                 })
                 .transpose()?;
             Ok(ScanIdentity {

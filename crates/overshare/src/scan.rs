@@ -33,6 +33,8 @@ pub struct Target {
     pub params: HashMap<String, String>,
     /// Built-in data rules plus the config file's `rules` and `--rules` files.
     pub classifier: Classifier,
+    /// Origins in scope besides the target's.
+    pub scope: Vec<Url>,
     /// Identity name → `role` from the config file. Parsed now so that files written today
     /// keep working; the cross-identity analyzer that compares roles will read it.
     #[expect(
@@ -89,6 +91,7 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         identities: identities::load(settings.identities)?,
         params: settings.params,
         classifier: classifier(&settings.rules)?,
+        scope: settings.scope,
         roles: settings.roles,
     };
     // Read before scanning: a wrong path should fail before any request is sent.
@@ -151,7 +154,8 @@ pub async fn execute(
 ) -> Result<(Report, RenderContext), Fatal> {
     let started = Instant::now();
     let started_at = rfc3339_now();
-    let settings = probe_settings(&target.base_url, limits);
+    let mut settings = probe_settings(&target.base_url, limits);
+    settings.scope = target.scope.clone();
     let identity_status = identity_statuses(&target.identities);
     let prober = Prober::new(settings, &target.trust, target.identities)
         .map_err(|err| Fatal::Usage(err.to_string()))?;

@@ -310,3 +310,58 @@ doc = "Badge numbers of ACME staff."
     assert_eq!(explained.status.code(), Some(0), "{}", stderr(&explained));
     assert!(common::stdout(&explained).contains("Badge numbers of ACME staff."));
 }
+
+/// Encrypt a PKCS#8 PEM key with a passphrase (fixed salt and IV: test data, no RNG).
+fn encrypt_key(pem: &str, passphrase: &str) -> String {
+    use pkcs8::der::{Decode, pem::PemLabel};
+    let (label, der) = pkcs8::der::pem::decode_vec(pem.as_bytes()).expect("PEM key");
+    assert_eq!(label, pkcs8::PrivateKeyInfo::PEM_LABEL);
+    let info = pkcs8::PrivateKeyInfo::from_der(&der).expect("PKCS#8");
+    let params =
+        pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, &[7; 16], &[9; 16]).unwrap();
+    let doc = info
+        .encrypt_with_params(params, passphrase)
+        .expect("encrypted");
+    doc.to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_reads_its_key_passphrase_from_the_named_variable() {
+    let demo = Demo::start().await;
+    let (_, cert, key) = &demo.paths.identities[0];
+    let encrypted = demo.dir.path().join("partner-a.enc.pem");
+    std::fs::write(
+        &encrypted,
+        encrypt_key(&std::fs::read_to_string(key).unwrap(), "s3cret-pass"),
+    )
+    .unwrap();
+    let config = format!(
+        "spec = \"{}\"\nurl = \"{}\"\nca = \"{}\"\n\n[[identity]]\nname = \"partner-a\"\ncert = \"{}\"\nkey = \"{}\"\npassphrase_env = \"MY_TEAM_KEY_PASS\"\n",
+        demo.paths.spec.display(),
+        demo.server.base_url(),
+        demo.paths.ca.display(),
+        cert.display(),
+        encrypted.display()
+    );
+    let path = write(demo.dir.path(), "encrypted.toml", &config);
+    let args = strings(&["scan", "--quiet", "--config", &path, "--format", "json"]);
+    let env = vec![("MY_TEAM_KEY_PASS".to_string(), "s3cret-pass".to_string())];
+    let output = overshare_env(args.clone(), env).await;
+    assert_eq!(
+        report(&output)["identities"][0]["status"],
+        "ok",
+        "{}",
+        stderr(&output)
+    );
+
+    let output = overshare_env(args, Vec::new()).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("MY_TEAM_KEY_PASS"),
+        "names the variable: {}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("s3cret-pass"));
+}

@@ -41,9 +41,17 @@ pub struct ProbeSettings {
     /// Requests per second, across identities; `None` for unlimited.
     pub rate: Option<NonZeroU32>,
     pub max_redirects: usize,
+    /// Other origins the user put in scope (`--scope`): redirects to them are followed with
+    /// the identity, and planned requests may go there. Everything else is out of bounds.
+    pub scope: Vec<Url>,
 }
 
 impl ProbeSettings {
+    /// The target's origin or one the user added to the scope.
+    pub fn in_scope(&self, url: &Url) -> bool {
+        same_origin(&self.base_url, url) || self.scope.iter().any(|s| same_origin(s, url))
+    }
+
     pub fn new(base_url: Url) -> ProbeSettings {
         ProbeSettings {
             base_url,
@@ -53,6 +61,7 @@ impl ProbeSettings {
             concurrency: 8,
             rate: None,
             max_redirects: 5,
+            scope: Vec::new(),
         }
     }
 }
@@ -186,7 +195,7 @@ impl Prober {
         };
         let reproduce = Some(self.reproduce(&request, identity));
         let started = Instant::now();
-        let outcome = if same_origin(&self.settings.base_url, &planned.url) {
+        let outcome = if self.settings.in_scope(&planned.url) {
             self.execute(
                 client,
                 &request,
@@ -196,7 +205,10 @@ impl Prober {
         } else {
             Err(Failure {
                 kind: FailureKind::OffOrigin,
-                message: format!("{} is outside the target's origin; not sent", planned.url),
+                message: format!(
+                    "{} is outside the target's origin and the --scope; not sent",
+                    planned.url
+                ),
             })
         };
         Exchange {
@@ -310,12 +322,13 @@ fn build_client(
     cert: Option<&ClientCert>,
 ) -> Result<reqwest::Client, String> {
     let max_redirects = settings.max_redirects;
+    let scope = settings.clone();
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
-        let leaves_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| !same_origin(first, attempt.url()));
-        if leaves_origin || attempt.previous().len() > max_redirects {
+        // Stay within the origin redirected from, or go to one the user put in scope.
+        let leaves_scope = attempt.previous().first().is_some_and(|first| {
+            !same_origin(first, attempt.url()) && !scope.in_scope(attempt.url())
+        });
+        if leaves_scope || attempt.previous().len() > max_redirects {
             attempt.stop()
         } else {
             attempt.follow()

@@ -323,3 +323,32 @@ async fn keep_alive_connection_closed_by_the_server_is_retried_once() {
         assert_eq!(response.status, 200);
     }
 }
+
+#[tokio::test]
+async fn redirect_to_an_origin_in_scope_is_followed() {
+    let files = serve(respond(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}".to_vec(),
+    ))
+    .await;
+    let location = files.url.join("/download").unwrap();
+    let redirect =
+        format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n");
+    let server = serve(respond(redirect.into_bytes())).await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (_dir, trust) = trust();
+    let mut settings = ProbeSettings::new(server.url.clone());
+    settings.scope = vec![files.url.clone()];
+    let identity = ScanIdentity {
+        name: "tester".into(),
+        cert: None,
+        headers: vec![],
+    };
+    let prober = Prober::new(settings, &trust, vec![identity]).unwrap();
+    let exchange = get(&prober, &server.url).await;
+    assert_eq!(
+        exchange.response().unwrap().status,
+        200,
+        "followed into the scope"
+    );
+    assert_eq!(files.connections.load(Ordering::SeqCst), 1);
+}
