@@ -141,6 +141,16 @@ pub struct SourceLocation {
     pub column: Option<u32>,
 }
 
+impl fmt::Display for SourceLocation {
+    /// `file:line` or `file:line:column`, as editors and compilers write them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(column) => write!(f, "{}:{}:{column}", self.file, self.line),
+            None => write!(f, "{}:{}", self.file, self.line),
+        }
+    }
+}
+
 /// A stable identifier of a finding across runs: a hash of what the finding is about, not of
 /// when or how it was seen (no identity names, no values, no array indexes).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -487,14 +487,7 @@ fn finding_view<'a>(
         uid,
         references: f.cwe.iter().chain(&f.owasp).map(String::as_str).collect(),
         remediation: &f.remediation,
-        sources: f
-            .source
-            .iter()
-            .map(|s| match s.column {
-                Some(col) => format!("{}:{}:{col}", s.file, s.line),
-                None => format!("{}:{}", s.file, s.line),
-            })
-            .collect(),
+        sources: f.source.iter().map(ToString::to_string).collect(),
         fingerprint: f.fingerprint.as_str(),
     }
 }

@@ -255,14 +255,7 @@ fn failure_text(finding: &Finding) -> String {
         lines.push(format!("reproduce: {cmd}"));
     }
     if !finding.source.is_empty() {
-        let sources: Vec<String> = finding
-            .source
-            .iter()
-            .map(|s| match s.column {
-                Some(col) => format!("{}:{}:{col}", s.file, s.line),
-                None => format!("{}:{}", s.file, s.line),
-            })
-            .collect();
+        let sources: Vec<String> = finding.source.iter().map(ToString::to_string).collect();
         lines.push(format!("source: {}", sources.join(", ")));
     }
     if !finding.remediation.is_empty() {

@@ -295,14 +295,7 @@ fn evidence_line(finding: &Finding) -> Option<String> {
 }
 
 fn sources(finding: &Finding) -> String {
-    let locations: Vec<String> = finding
-        .source
-        .iter()
-        .map(|s| match s.column {
-            Some(col) => format!("{}:{}:{col}", s.file, s.line),
-            None => format!("{}:{}", s.file, s.line),
-        })
-        .collect();
+    let locations: Vec<String> = finding.source.iter().map(ToString::to_string).collect();
     locations.join(", ")
 }
 
