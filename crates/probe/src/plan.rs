@@ -26,8 +26,8 @@ pub fn unplanned_reason(operation: &Operation) -> Option<String> {
         return None;
     }
     Some(format!(
-        "{} may change data; a default scan sends only GET, HEAD and OPTIONS (mass-assignment \
-         probing of write operations needs --active)",
+        "{} may change data; a default scan sends only GET, HEAD and OPTIONS (probing write \
+         operations for mass assignment will need --active, which this version does not have yet)",
         operation.method
     ))
 }
