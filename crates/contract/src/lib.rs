@@ -25,7 +25,7 @@ pub mod model;
 mod normalize;
 mod operations;
 mod params;
-mod pointer;
+pub mod pointer;
 mod refs;
 mod schema;
 mod security;

@@ -295,6 +295,12 @@ fn spawn_cancellers(
     let signal = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             let _ = on_signal.send(Some("interrupted (Ctrl-C)".into()));
+            // Said even with --quiet: the user pressed a key and waits for an answer.
+            anstream::eprintln!(
+                "stopping: no new requests; requests in flight get {} s to answer, then the \
+                 report is written",
+                overshare_probe::run::STOP_GRACE.as_secs()
+            );
         }
     });
     let timer = tokio::spawn(async move {

@@ -3,9 +3,10 @@
 mod common;
 
 use std::process::Stdio;
+use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 const SPEC: &str = r#"
 openapi: 3.0.3
@@ -24,9 +25,11 @@ paths:
       responses: {"200": {description: ok}}
 "#;
 
-/// Plain-HTTP server: `/slow/` never answers (and reports that it was asked); anything else
-/// answers at once with a leaky body.
-async fn slow_server() -> (
+/// Plain-HTTP server: `/slow/` reports that it was asked, then never answers, or answers with a
+/// body when `release` is notified; anything else answers at once with a leaky body.
+async fn slow_server(
+    release: Option<Arc<Notify>>,
+) -> (
     String,
     mpsc::UnboundedReceiver<()>,
     tokio::task::JoinHandle<()>,
@@ -37,6 +40,7 @@ async fn slow_server() -> (
     let task = tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             let tx = tx.clone();
+            let release = release.clone();
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -44,12 +48,18 @@ async fn slow_server() -> (
                 {
                     head.push(byte[0]);
                 }
+                let mut body = r#"{"id": 1, "secret_note": "do not share"}"#;
                 if head.starts_with(b"GET /slow/") {
                     let _ = tx.send(());
-                    let _ = stream.read(&mut byte).await; // until the client goes away
-                    return;
+                    match &release {
+                        Some(release) => release.notified().await,
+                        None => {
+                            let _ = stream.read(&mut byte).await; // until the client goes away
+                            return;
+                        }
+                    }
+                    body = r#"{"status": "late but here"}"#;
                 }
-                let body = r#"{"id": 1, "secret_note": "do not share"}"#;
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
                     body.len()
@@ -91,7 +101,7 @@ fn scan_command(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_still_writes_the_report() {
-    let (url, mut asked, _server) = slow_server().await;
+    let (url, mut asked, _server) = slow_server(None).await;
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, SPEC).unwrap();
@@ -130,7 +140,7 @@ async fn ctrl_c_still_writes_the_report() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn max_time_stops_the_scan_and_keeps_the_results() {
-    let (url, _asked, _server) = slow_server().await;
+    let (url, _asked, _server) = slow_server(None).await;
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, SPEC).unwrap();
@@ -164,4 +174,57 @@ async fn max_time_stops_the_scan_and_keeps_the_results() {
             .contains("before the scan stopped"),
         "{slow}"
     );
+}
+
+/// After Ctrl-C no new request starts, but one already in flight may still answer within the
+/// grace period, and what it shows is in the report.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_keeps_what_requests_in_flight_answer_within_the_grace() {
+    let release = Arc::new(Notify::new());
+    let (url, mut asked, _server) = slow_server(Some(release.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let report = dir.path().join("report.json");
+    let mut child = scan_command(&url, &spec, &report, &[]).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    asked.recv().await.expect("the scan reached /slow/");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Answer only once the scanner says it is stopping: the answer lands inside the grace.
+    let said = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find(|line| line.starts_with("stopping:"))
+    })
+    .await
+    .unwrap();
+    assert!(said.is_some(), "the scanner says it is stopping");
+    release.notify_one();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(report["interrupted"], true);
+    let late = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["operation"]["path"] == "/slow/" && f["rule"] == "OVS102");
+    assert!(late.is_some(), "the late answer was analysed: {report:#}");
+    let slow = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "/slow/")
+        .unwrap();
+    assert_eq!(slow["status"], "tested", "{slow}");
 }

@@ -13,7 +13,6 @@ use overshare_exchange::{Exchange, Failure, FailureKind, PlannedOperation, Reque
 use overshare_identity::{ClientCert, TrustAnchors, client_config, diagnose};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use url::Url;
@@ -490,9 +489,6 @@ pub fn shell_quote(s: &str) -> String {
     }
     format!("'{}'", s.replace('\'', r"'\''"))
 }
-
-/// Shared ownership for the runner's concurrent futures.
-pub type SharedProber = Arc<Prober>;
 
 #[cfg(test)]
 mod tests {

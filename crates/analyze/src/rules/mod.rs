@@ -94,7 +94,7 @@ impl Context<'_> {
             .split('/')
             .skip(1)
             .filter(|token| *token != "*")
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .map(|token| overshare_contract::pointer::unescape(token).into_owned())
             .collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         match self.classifier.classify(&keys, value) {

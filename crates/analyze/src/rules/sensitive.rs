@@ -8,12 +8,14 @@
 //! (password hashes, private keys, live secrets).
 
 use super::Context;
-use super::walk::{Walked, dotted, escape};
+use super::walk::{Walked, dotted};
 use crate::{Observation, RuleRef};
 use overshare_classify::{Basis, Class, Hit};
+use overshare_contract::pointer::{escape, unescape};
 use overshare_finding::{Severity, redact};
 use serde_json::Value;
 use std::collections::HashSet;
+use std::fmt::Write;
 
 /// Classify every field of `body`; one observation per (rule, folded pointer).
 pub fn check(
@@ -70,8 +72,7 @@ impl<'c> Walker<'c, '_, '_> {
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
                     let (p, q) = (ptr.len(), pat.len());
-                    ptr.push('/');
-                    ptr.push_str(&index.to_string());
+                    let _ = write!(ptr, "/{index}");
                     pat.push_str("/*");
                     self.visit(item, ptr, pat);
                     ptr.truncate(p);
@@ -150,10 +151,7 @@ fn observe(
         operation: ctx.operation_ref(),
         pattern: pat.to_string(),
         pointer: ptr.to_string(),
-        field: ptr
-            .rsplit('/')
-            .next()
-            .map(|s| s.replace("~1", "/").replace("~0", "~")),
+        field: ptr.rsplit('/').next().map(|s| unescape(s).into_owned()),
         identity: ctx.exchange.identity.clone(),
         severity,
         confidence: hit.confidence,

@@ -7,9 +7,11 @@
 //! part of the same leak, reported once at the top.
 
 use crate::schema_view::View;
+use overshare_contract::pointer::{escape, unescape};
 use overshare_contract::{Contract, SchemaId};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 use std::rc::Rc;
 
 /// A property met during the walk.
@@ -86,8 +88,8 @@ impl<'a> Walker<'_, 'a> {
                 let view = self.view(schemas);
                 for (index, item) in items.iter().enumerate() {
                     let (p, q) = (ptr.len(), pat.len());
-                    ptr.push('/');
-                    ptr.push_str(&index.to_string());
+                    // `write!` into the buffer: no temporary string per array element.
+                    let _ = write!(ptr, "/{index}");
                     pat.push_str("/*");
                     self.visit(&view.items, item, ptr, pat);
                     ptr.truncate(p);
@@ -160,15 +162,6 @@ impl<'a> Walker<'_, 'a> {
     }
 }
 
-/// RFC 6901 escaping of one reference token.
-pub fn escape(token: &str) -> String {
-    if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1")
-    } else {
-        token.to_string()
-    }
-}
-
 /// `/results/*/user/password` → `results[].user.password`: how a developer names the field.
 pub fn dotted(pattern: &str) -> String {
     let mut out = String::new();
@@ -180,7 +173,7 @@ pub fn dotted(pattern: &str) -> String {
         if !out.is_empty() {
             out.push('.');
         }
-        out.push_str(&token.replace("~1", "/").replace("~0", "~"));
+        out.push_str(&unescape(token));
     }
     if out.is_empty() {
         "(body)".to_string()
@@ -199,11 +192,5 @@ mod tests {
         assert_eq!(dotted("/results/*/tenant"), "results[].tenant");
         assert_eq!(dotted("/a~1b"), "a/b");
         assert_eq!(dotted(""), "(body)");
-    }
-
-    #[test]
-    fn escape_follows_rfc6901() {
-        assert_eq!(escape("a/b~c"), "a~1b~0c");
-        assert_eq!(escape("plain"), "plain");
     }
 }
