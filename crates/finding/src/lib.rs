@@ -133,12 +133,37 @@ pub struct Evidence {
 }
 
 /// A place in source code that causes (or declares) the finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `line`/`column` are 1-based; `end_line`/`end_column` (exclusive column) close the range when
+/// the producer knows it (the audit always does; a spec line does not).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceLocation {
     pub file: String,
     pub line: u32,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub end_column: Option<u32>,
+    /// What this place is for the finding: `serializer`, `view`, `model`, `middleware`,
+    /// `settings`, `proxy`, `spec`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub role: Option<String>,
+    /// The source line(s) of the range, trimmed; code, never a runtime value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub snippet: Option<String>,
+}
+
+impl SourceLocation {
+    /// A location known only by file and line.
+    pub fn line(file: impl Into<String>, line: u32) -> SourceLocation {
+        SourceLocation {
+            file: file.into(),
+            line,
+            ..SourceLocation::default()
+        }
+    }
 }
 
 impl fmt::Display for SourceLocation {

@@ -106,7 +106,7 @@ fn findings() -> Vec<Finding> {
     password.source = vec![SourceLocation {
         file: "app/serializers.py".into(),
         line: 12,
-        column: None,
+        ..SourceLocation::default()
     }];
 
     let mut cross = with_identities(
@@ -199,6 +199,7 @@ fn findings() -> Vec<Finding> {
         file: "app/serializers.py".into(),
         line: 8,
         column: Some(5),
+        ..SourceLocation::default()
     }];
 
     // Deliberately unsorted: Report::new sorts.
@@ -456,6 +457,7 @@ pub fn hostile_report() -> Report {
         file: "app/my serializers/ü.py".into(),
         line: 3,
         column: Some(1),
+        ..SourceLocation::default()
     }];
     let mut entry = coverage("GET", "/api/a|b/`{id}`/", None, 1);
     entry.identities = vec!["partner <a> & \"b\"".into()];
