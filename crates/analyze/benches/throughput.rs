@@ -103,6 +103,7 @@ fn exchange(body: Value) -> Exchange {
         }),
         elapsed: Duration::ZERO,
         reproduce: None,
+        purpose: Default::default(),
     }
 }
 

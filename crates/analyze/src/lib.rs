@@ -13,7 +13,9 @@
 //! Nothing here does I/O: `scan`, `analyze` (HAR) and `guard` share these functions.
 
 pub mod rules;
-pub mod schema_view;
+pub mod session;
+/// Moved to the contract crate (the probe needs it too); kept under its old name.
+pub use overshare_contract::view as schema_view;
 
 use indexmap::IndexMap;
 use overshare_classify::Classifier;

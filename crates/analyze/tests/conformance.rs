@@ -177,6 +177,7 @@ fn exchange(
         }),
         elapsed: Duration::from_millis(1),
         reproduce: None,
+        purpose: Default::default(),
     }
 }
 

@@ -56,6 +56,7 @@ fn scan(path: &str, body: Value) -> Vec<Finding> {
         }),
         elapsed: Duration::ZERO,
         reproduce: None,
+        purpose: Default::default(),
     };
     analyze_all([&exchange], &contract)
         .into_iter()

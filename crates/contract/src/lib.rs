@@ -31,6 +31,7 @@ mod schema;
 mod security;
 mod servers;
 mod version;
+pub mod view;
 
 pub use error::{Location, SpecError};
 pub use model::*;

@@ -61,6 +61,15 @@ pub(crate) struct Order {
     pub created_at: &'static str,
 }
 
+/// `logistics.Shipment`: served by a list view whose queryset nobody filtered by tenant.
+struct Shipment {
+    id: u64,
+    tenant: u64,
+    reference: &'static str,
+    destination_city: &'static str,
+    status: &'static str,
+}
+
 /// `catalogue.Item`: a clean model whose field names merely look sensitive.
 struct CatalogueItem {
     public_id: &'static str,
@@ -253,6 +262,45 @@ pub(crate) const ORDERS: &[Order] = &[
     },
 ];
 
+/// Two shipments each of partner-a and partner-b, one of partner-c.
+const SHIPMENTS: &[Shipment] = &[
+    Shipment {
+        id: 1,
+        tenant: 1,
+        reference: "SHP-A-0001",
+        destination_city: "Leeds",
+        status: "in_transit",
+    },
+    Shipment {
+        id: 2,
+        tenant: 1,
+        reference: "SHP-A-0002",
+        destination_city: "Bristol",
+        status: "delivered",
+    },
+    Shipment {
+        id: 3,
+        tenant: 2,
+        reference: "SHP-B-0003",
+        destination_city: "Glasgow",
+        status: "pending",
+    },
+    Shipment {
+        id: 4,
+        tenant: 2,
+        reference: "SHP-B-0004",
+        destination_city: "Cardiff",
+        status: "in_transit",
+    },
+    Shipment {
+        id: 5,
+        tenant: 3,
+        reference: "SHP-C-0005",
+        destination_city: "Belfast",
+        status: "delivered",
+    },
+];
+
 const CATALOGUE: &[CatalogueItem] = &[
     CatalogueItem {
         public_id: "3f1c2a9e-7b4d-4e8a-9c61-2d5f0b7a8e13",
@@ -380,6 +428,17 @@ fn order_json(order: &Order) -> Value {
     })
 }
 
+/// Explicit fields, every one declared in the spec: nothing leaks field by field.
+fn shipment_json(shipment: &Shipment) -> Value {
+    json!({
+        "id": shipment.id,
+        "tenant": shipment.tenant,
+        "reference": shipment.reference,
+        "destination_city": shipment.destination_city,
+        "status": shipment.status,
+    })
+}
+
 fn catalogue_item(item: &CatalogueItem) -> Value {
     json!({
         "public_id": item.public_id,
@@ -451,6 +510,12 @@ pub(crate) fn orders_list(tenant: &Tenant) -> Value {
 /// The BOLA: `Order.objects.get(pk=pk)` with no tenant filter and no object permission.
 pub(crate) fn order_detail(id: u64) -> Option<Value> {
     order(id).map(order_json)
+}
+
+/// The unfiltered collection: `queryset = Shipment.objects.all()` and no `get_queryset`, so
+/// every partner lists every partner's shipments.
+pub(crate) fn shipments_list() -> Value {
+    Value::Array(SHIPMENTS.iter().map(shipment_json).collect())
 }
 
 pub(crate) fn catalogue_list() -> Value {
@@ -539,6 +604,7 @@ pub fn planted_values() -> Vec<String> {
         values.push(activity.user_agent.to_string());
         values.push(session_key(activity.id));
     }
+    values.extend(crate::store::MEMBERS.iter().map(|m| m.email.to_string()));
     values.push("postgres://app@db.internal:5432/app".to_string());
     values
 }
@@ -601,6 +667,9 @@ mod tests {
     fn no_real_personal_data() {
         for u in USERS {
             assert!(u.email.ends_with(".example"), "{}", u.email);
+        }
+        for m in crate::store::MEMBERS {
+            assert!(m.email.ends_with(".example"), "{}", m.email);
         }
         for p in PROFILES {
             assert!(p.phone.starts_with("+44 20 7946 0"), "{}", p.phone);

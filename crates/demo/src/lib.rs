@@ -15,13 +15,23 @@
 //! | `GET /api/secure-profiles/me/`, `/api/secure-profiles/{id}/` | the fix: explicit `fields = ["id", "display_name", "bio"]` and an object-level permission | nothing (the control case) |
 //! | `GET /api/orders/` | tenant-filtered `ListAPIView` with `PageNumberPagination` | nothing |
 //! | `GET /api/orders/{id}/` | `Order.objects.get(pk=pk)` without tenant filter or object permission (BOLA, API1:2023) | other tenants' orders |
+//! | `GET /api/shipments/` | `queryset = Shipment.objects.all()` and no `get_queryset`: explicit, fully declared fields, but never filtered by tenant (an unfiltered collection, API1:2023) | every tenant's shipments, to every tenant |
+//! | `GET /api/members/`, `/api/members/{id}/`, `PATCH /api/members/{id}/` | a tenant-scoped `ModelViewSet` whose serializer leaves `is_staff` and `role` writable; the spec's request schema allows `first_name`, `last_name`, `email` only (mass assignment, CWE-915) | privilege: a partner makes its member staff or admin |
 //! | `GET /api/catalogue/` | a clean model whose names *look* sensitive (`password_policy`, `token_count`, `checksum`, `is_staff_pick`) | nothing: false-positive bait |
 //! | `GET /api/ping/` | a health check returning `DEBUG` and the database DSN where the spec declares no body | `debug`, `database` |
 //!
 //! Tenants: `partner-a` (tenant 1, user `alice`, staff), `partner-b` (tenant 2, user `bob`), and
-//! Partner C (tenant 3, user `carol`) with no certificate: only the BOLA reaches its data. A CN that
-//! maps to no tenant gets `403 {"detail": …}`; unknown URLs get `404 {"detail": "Not found."}`;
-//! every view is read-only (`POST` → 405).
+//! Partner C (tenant 3, user `carol`) with no certificate: only the BOLA and the unfiltered
+//! shipments reach its data. Profiles carry the caller's `tenant` id, which is how a scanner
+//! learns each identity's own tenant. Shipments 1-2 are partner-a's, 3-4 partner-b's, 5 Partner
+//! C's; members 11-12 are partner-a's, 21-22 partner-b's, 31 Partner C's (none staff).
+//!
+//! A CN that maps to no tenant gets `403 {"detail": …}`; unknown URLs get
+//! `404 {"detail": "Not found."}`. The one write is `PATCH /api/members/{id}/` (a JSON object;
+//! unknown and read-only keys are ignored, bad JSON or values are a 400, another tenant's member
+//! a 404); every other `POST`, `PUT`, `PATCH` or `DELETE` is a 405. Request bodies over 64 KiB get
+//! 413. The members live in the running server: each [`DemoServer`] start begins from the same
+//! seed.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), overshare_demo::DemoError> {
@@ -39,6 +49,7 @@ mod api;
 mod data;
 mod pki;
 mod server;
+mod store;
 
 pub use data::planted_values;
 pub use pki::{DemoIdentity, DemoPaths, DemoPki};

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, Request, Response, header};
-use http_body_util::Full;
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -25,8 +25,9 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tracing::debug;
 
-use crate::api::{self, ALLOW};
+use crate::api::{self, ApiResponse};
 use crate::data;
+use crate::store::Store;
 use crate::{DemoError, DemoPki};
 
 /// Connections beyond this are closed right after accept: the demo must not be a resource sink.
@@ -35,10 +36,18 @@ const MAX_CONNECTIONS: usize = 1024;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request's headers must arrive within this.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request's body must arrive within this.
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long open connections get to finish in-flight requests on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// Request bodies beyond this are refused with 413, before or while reading them.
+const MAX_BODY: usize = 64 * 1024;
 
 /// A running demo API on `127.0.0.1:<ephemeral port>`. Stops on [`DemoServer::shutdown`] or drop.
+///
+/// Each start seeds its own store of the writable rows (the members behind
+/// `PATCH /api/members/{id}/`): what one server's clients change, no other server sees, and a
+/// new start begins from the same data.
 pub struct DemoServer {
     addr: SocketAddr,
     pki: DemoPki,
@@ -64,11 +73,13 @@ impl DemoServer {
             .map_err(|e| DemoError::io("reading the bound address", e))?;
         let (stop, stopped) = watch::channel(false);
         let served = Arc::new(AtomicU64::new(0));
+        let store = Arc::new(Store::seeded());
         let task = tokio::spawn(accept_loop(
             listener,
             acceptor,
             stopped,
             Arc::clone(&served),
+            store,
         ));
         debug!(%addr, "overshare demo API listening");
         Ok(DemoServer {
@@ -159,6 +170,7 @@ async fn accept_loop(
     acceptor: TlsAcceptor,
     mut stopped: watch::Receiver<bool>,
     served: Arc<AtomicU64>,
+    store: Arc<Store>,
 ) {
     let mut connections = JoinSet::new();
     loop {
@@ -166,7 +178,14 @@ async fn accept_loop(
             () = stop_requested(&mut stopped) => break,
             accepted = listener.accept() => match accepted {
                 Ok((tcp, peer)) if connections.len() < MAX_CONNECTIONS => {
-                    let conn = serve_connection(tcp, peer, acceptor.clone(), stopped.clone(), Arc::clone(&served));
+                    let conn = serve_connection(
+                        tcp,
+                        peer,
+                        acceptor.clone(),
+                        stopped.clone(),
+                        Arc::clone(&served),
+                        Arc::clone(&store),
+                    );
                     connections.spawn(conn);
                 }
                 Ok((_, peer)) => debug!(%peer, "connection limit reached; closing"),
@@ -194,6 +213,7 @@ async fn serve_connection(
     acceptor: TlsAcceptor,
     mut stopped: watch::Receiver<bool>,
     served: Arc<AtomicU64>,
+    store: Arc<Store>,
 ) {
     let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
         Ok(Ok(tls)) => tls,
@@ -216,8 +236,9 @@ async fn serve_connection(
     debug!(%peer, cn = ?common_name, ?tenant, "client connected");
     let service = service_fn(move |request: Request<Incoming>| {
         served.fetch_add(1, Ordering::Relaxed);
-        let response = handle(common_name.as_deref(), &request);
-        async move { Ok::<_, Infallible>(response) }
+        let common_name = common_name.clone();
+        let store = Arc::clone(&store);
+        async move { Ok::<_, Infallible>(handle(common_name.as_deref(), request, &store).await) }
     });
     let mut builder = auto::Builder::new(TokioExecutor::new());
     // A timer makes hyper enforce its header read timeout (slow clients cannot pin a slot).
@@ -248,10 +269,57 @@ fn client_common_name(certificates: Option<&[CertificateDer<'_>]>) -> Option<Str
     cn.as_str().ok().map(str::to_owned)
 }
 
-/// Adapts the framework-free [`api::respond`] to an HTTP response.
-fn handle(common_name: Option<&str>, request: &Request<Incoming>) -> Response<Full<Bytes>> {
-    let answer = api::respond(common_name, request.method(), request.uri().path());
-    let body = if request.method() == Method::HEAD {
+/// Adapts the framework-free [`api::respond`] to HTTP: reads the body (bounded), answers, and
+/// renders the answer.
+async fn handle(
+    common_name: Option<&str>,
+    request: Request<Incoming>,
+    store: &Store,
+) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let answer = match read_body(&parts.headers, body).await {
+        Ok(body) => api::respond(common_name, &parts.method, parts.uri.path(), &body, store),
+        Err(refusal) => refusal,
+    };
+    render(&parts.method, answer)
+}
+
+/// The whole request body, at most [`MAX_BODY`] bytes: a larger `Content-Length` is refused
+/// before reading, a longer stream as soon as it passes the limit (413 either way).
+async fn read_body(headers: &HeaderMap, body: Incoming) -> Result<Bytes, ApiResponse> {
+    let too_large = || {
+        api::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("Request body larger than {MAX_BODY} bytes."),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let collected = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, MAX_BODY).collect());
+    match collected.await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(error)) => {
+            debug!(%error, "reading the request body failed");
+            Err(api::error(
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read.",
+            ))
+        }
+        Err(_) => Err(api::error(
+            StatusCode::REQUEST_TIMEOUT,
+            "The request body did not arrive in time.",
+        )),
+    }
+}
+
+fn render(method: &Method, answer: ApiResponse) -> Response<Full<Bytes>> {
+    let body = if method == Method::HEAD {
         Bytes::new()
     } else {
         Bytes::from(answer.body.to_string())
@@ -263,7 +331,7 @@ fn handle(common_name: Option<&str>, request: &Request<Incoming>) -> Response<Fu
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    headers.insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+    headers.insert(header::ALLOW, HeaderValue::from_static(answer.allow));
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     response
 }

@@ -54,7 +54,11 @@ fn spec_is_openapi_3_1_with_mutual_tls() {
 fn every_operation_is_well_formed() {
     let spec = spec();
     let ops = operations(&spec);
-    assert_eq!(ops.len(), 11, "10 GETs and POST /api/orders/");
+    assert_eq!(
+        ops.len(),
+        15,
+        "13 GETs, POST /api/orders/ and PATCH /api/members/{{id}}/"
+    );
     let mut ids = BTreeSet::new();
     for (method, path, op) in &ops {
         let id = op["operationId"]
@@ -63,7 +67,7 @@ fn every_operation_is_well_formed() {
         assert!(ids.insert(id.to_owned()), "duplicate operationId {id}");
         let responses = op["responses"].as_object().unwrap();
         assert!(responses.contains_key("403"), "{method} {path}: no 403");
-        if path.contains("{id}") && method == "GET" {
+        if path.contains("{id}") && (method == "GET" || method == "PATCH") {
             assert!(responses.contains_key("404"), "{method} {path}: no 404");
         }
         for (status, response) in responses {
@@ -75,6 +79,11 @@ fn every_operation_is_well_formed() {
         }
     }
     assert!(spec["paths"]["/api/orders/"]["post"]["requestBody"]["content"]["application/json"]["schema"].is_object());
+    assert!(
+        spec["paths"]["/api/members/{id}/"]["patch"]["requestBody"]["content"]["application/json"]
+            ["schema"]
+            .is_object()
+    );
     assert!(
         spec["paths"]["/api/ping/"]["get"]["responses"]["200"]
             .get("content")
@@ -210,6 +219,14 @@ async fn live_responses_differ_from_the_spec_exactly_where_intended() {
         ),
         ("/api/orders/", "/api/orders/", "partner-a", vec![]),
         ("/api/orders/{id}/", "/api/orders/101/", "partner-b", vec![]),
+        ("/api/shipments/", "/api/shipments/", "partner-a", vec![]),
+        ("/api/members/", "/api/members/", "partner-b", vec![]),
+        (
+            "/api/members/{id}/",
+            "/api/members/11/",
+            "partner-a",
+            vec![],
+        ),
         ("/api/catalogue/", "/api/catalogue/", "partner-b", vec![]),
         (
             "/api/ping/",
@@ -242,6 +259,52 @@ async fn live_responses_differ_from_the_spec_exactly_where_intended() {
         .collect();
     assert_eq!(gets.len(), seen.len());
     assert!(gets.iter().all(|p| seen.contains_key(p.as_str())));
+}
+
+fn properties(schema: &Value) -> Vec<&str> {
+    schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// The mass assignment is in the server, not in the contract: the PATCH body may only hold
+/// `first_name`, `last_name` and `email`; `is_staff` and `role` come back declared read-only.
+#[test]
+fn members_request_schema_allows_no_privileged_field() {
+    let spec = spec();
+    let patch = &spec["paths"]["/api/members/{id}/"]["patch"];
+    let request = resolve(
+        &spec,
+        &patch["requestBody"]["content"]["application/json"]["schema"],
+    );
+    assert_eq!(properties(request), ["first_name", "last_name", "email"]);
+    assert_eq!(request["additionalProperties"], false);
+    let member = resolve(
+        &spec,
+        &patch["responses"]["200"]["content"]["application/json"]["schema"],
+    );
+    assert_eq!(
+        member,
+        resolve(&spec, &ok_schema(&spec, "/api/members/{id}/"))
+    );
+    for field in ["id", "username", "is_staff", "role"] {
+        assert_eq!(member["properties"][field]["readOnly"], true, "{field}");
+    }
+    for field in ["first_name", "last_name", "email"] {
+        assert!(
+            member["properties"][field].get("readOnly").is_none(),
+            "{field}"
+        );
+    }
+    // Shipments declare every property they return, the owner too.
+    let shipment = resolve(&spec, &spec["components"]["schemas"]["Shipment"]);
+    assert_eq!(
+        properties(shipment),
+        ["id", "tenant", "reference", "destination_city", "status"]
+    );
 }
 
 /// Declared 404 and 403 bodies match the Error schema.

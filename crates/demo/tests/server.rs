@@ -61,6 +61,27 @@ async fn orders_detail_is_a_deliberate_bola() {
 }
 
 #[tokio::test]
+async fn shipments_list_every_tenants_shipments_to_everyone() {
+    let server = DemoServer::start().await.unwrap();
+    let a = get(&server, "partner-a", "/api/shipments/").await;
+    assert_eq!(a.status, 200);
+    let a = a.json();
+    assert_eq!(a, get(&server, "partner-b", "/api/shipments/").await.json());
+    let tenants: Vec<u64> = a
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["tenant"].as_u64().unwrap())
+        .collect();
+    assert_eq!(tenants, [1, 1, 2, 2, 3]);
+    // Each identity's own tenant, as its profiles tell it.
+    for (identity, tenant) in [("partner-a", 1), ("partner-b", 2)] {
+        let profiles = get(&server, identity, "/api/profiles/").await.json();
+        assert_eq!(profiles[0]["tenant"], tenant, "{identity}");
+    }
+}
+
+#[tokio::test]
 async fn secure_profile_refuses_other_objects() {
     let server = DemoServer::start().await.unwrap();
     let me = get(&server, "partner-b", "/api/secure-profiles/me/")

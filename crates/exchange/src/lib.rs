@@ -8,6 +8,8 @@
 //! Bodies are kept as bytes exactly as received (after decompression, within the probe's caps);
 //! the parsed JSON is kept beside them so that each analyzer does not parse again.
 
+pub mod compare;
+
 use serde_json::Value;
 use std::time::Duration;
 
@@ -104,6 +106,87 @@ pub enum FailureKind {
     Other,
 }
 
+/// Why a request was sent. The scan's phases tag their exchanges so that an analyzer knows
+/// what a response can prove: a 200 to a baseline request is normal, the same 200 to a request
+/// without a certificate is a finding.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Purpose {
+    /// The identity asks for what the plan resolved for it (its own objects).
+    #[default]
+    Baseline,
+    /// The identity asks for an object that only `owner` listed (BOLA check).
+    CrossIdentity { owner: String },
+    /// No client certificate and no identity headers.
+    NoCertificate,
+    /// A certificate overshare made, copying `subject_of`'s subject.
+    ForgedCertificate {
+        kind: ForgedKind,
+        subject_of: String,
+    },
+    /// Headers a TLS terminator would set for `victim`'s certificate, sent with the sender's own
+    /// certificate (or none, when the exchange's identity is `None`).
+    ForgedHeaders {
+        victim: String,
+        /// The header family (`nginx`, `envoy-xfcc`, ...), or `all` for every family at once.
+        family: String,
+        /// Header names sent, in order (values are in the request).
+        headers: Vec<String>,
+    },
+    /// A step of a mass-assignment probe of `property`.
+    Write { step: WriteStep, property: String },
+}
+
+/// How a forged certificate differs from the identity it copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ForgedKind {
+    /// Same subject, issued by a throwaway CA.
+    RogueCa,
+    /// Issued by the real CA (`--ca-key`), expired.
+    Expired,
+    /// Issued by the real CA, valid only from tomorrow.
+    NotYetValid,
+    /// Issued by the real CA for server authentication only (no clientAuth EKU).
+    WrongEku,
+}
+
+impl ForgedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForgedKind::RogueCa => "rogue-ca",
+            ForgedKind::Expired => "expired",
+            ForgedKind::NotYetValid => "not-yet-valid",
+            ForgedKind::WrongEku => "wrong-eku",
+        }
+    }
+
+    /// How a report says it: "a certificate from a throwaway CA".
+    pub fn describe(self) -> &'static str {
+        match self {
+            ForgedKind::RogueCa => "a certificate with the same subject from a throwaway CA",
+            ForgedKind::Expired => "an expired certificate from the real CA",
+            ForgedKind::NotYetValid => "a not-yet-valid certificate from the real CA",
+            ForgedKind::WrongEku => {
+                "a certificate from the real CA without the clientAuth extended key usage"
+            }
+        }
+    }
+}
+
+/// The steps of one mass-assignment probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WriteStep {
+    /// Read the object before writing.
+    Before,
+    /// The write with the extra property.
+    Write,
+    /// Read the object back to see whether the write took.
+    ReadBack,
+    /// Write the original value back.
+    Restore,
+    /// Read the object again to see whether the restore took.
+    Verify,
+}
+
 /// One request and its outcome.
 #[derive(Debug, Clone)]
 pub struct Exchange {
@@ -117,6 +200,7 @@ pub struct Exchange {
     pub elapsed: Duration,
     /// A shell command that reproduces the request without embedding secrets.
     pub reproduce: Option<String>,
+    pub purpose: Purpose,
 }
 
 impl Exchange {

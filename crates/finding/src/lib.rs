@@ -277,6 +277,43 @@ impl Finding {
     }
 }
 
+/// The outcome of one test that has a verdict even when it finds nothing: "the server refused
+/// requests without a certificate" is worth saying, and a report that only lists failures
+/// cannot say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// Stable id (`no-certificate`, `rogue-ca`, `forged-identity-headers`, ...).
+    pub id: String,
+    pub title: String,
+    pub status: CheckStatus,
+    /// What was tried and what came back, in one or two sentences.
+    pub detail: String,
+    /// The rule whose findings a failure produced.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rule: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// The server did the right thing every time.
+    Passed,
+    /// At least one finding.
+    Failed,
+    /// Not run (the reason is in `detail`).
+    Skipped,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Passed => "passed",
+            CheckStatus::Failed => "failed",
+            CheckStatus::Skipped => "skipped",
+        }
+    }
+}
+
 /// Order findings for display: worst first, then by operation, rule and location.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {

@@ -73,6 +73,31 @@ impl ClientCert {
         })
     }
 
+    /// A certificate overshare generated (see [`crate::forge`]): the key is checked against the
+    /// leaf like any other, but validity dates and EKU are not, since a forged certificate is
+    /// meant to be wrong in exactly those ways.
+    pub(crate) fn generated(
+        name: &str,
+        source: CertSource,
+        chain: Vec<CertificateDer<'static>>,
+        key: PrivateKeyDer<'static>,
+    ) -> Result<ClientCert, IdentityError> {
+        let leaf = LeafInfo::parse(name, source.cert_path(), &chain[0])?;
+        let certified = certify(name, &source, &leaf.subject, chain, key)?;
+        Ok(ClientCert {
+            name: name.to_owned(),
+            source,
+            certified: Arc::new(certified),
+            subject: leaf.subject,
+            common_name: leaf.common_name,
+            issuer: leaf.issuer,
+            serial: leaf.serial,
+            not_before: leaf.not_before,
+            not_after: leaf.not_after,
+            passphrase_var: None,
+        })
+    }
+
     /// The identity's name, as given on the command line or in the config file.
     pub fn name(&self) -> &str {
         &self.name
@@ -163,6 +188,12 @@ fn read_material(
         }
         CertSource::Pem { cert, key } => (cert.as_path(), key.as_path()),
         CertSource::CombinedPem(path) => (path.as_path(), path.as_path()),
+        CertSource::Generated(_) => {
+            return Err(IdentityError::InvalidSpec {
+                spec: source.to_string(),
+                reason: "a generated certificate has no files to load".to_owned(),
+            });
+        }
     };
     let cert_bytes = pem::read_identity_file(name, cert_path)?;
     let key_bytes = match key_path == cert_path {

@@ -27,6 +27,7 @@ mod cert;
 mod config;
 mod diagnose;
 mod error;
+pub mod forge;
 mod passphrase;
 mod pem;
 mod pkcs12;

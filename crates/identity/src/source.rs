@@ -15,6 +15,9 @@ pub enum CertSource {
     CombinedPem(PathBuf),
     /// A PKCS#12 (`.p12` / `.pfx`) bundle.
     Pkcs12(PathBuf),
+    /// Made by overshare in memory (a forged certificate for the mTLS edge checks); the label
+    /// says how. There is no file, so curl cannot present it.
+    Generated(String),
 }
 
 impl CertSource {
@@ -50,6 +53,7 @@ impl CertSource {
         match self {
             CertSource::Pem { cert, .. } => cert,
             CertSource::CombinedPem(path) | CertSource::Pkcs12(path) => path,
+            CertSource::Generated(_) => Path::new("(generated in memory)"),
         }
     }
 
@@ -58,6 +62,7 @@ impl CertSource {
         match self {
             CertSource::Pem { key, .. } => key,
             CertSource::CombinedPem(path) | CertSource::Pkcs12(path) => path,
+            CertSource::Generated(_) => Path::new("(generated in memory)"),
         }
     }
 
@@ -84,6 +89,10 @@ impl CertSource {
                     .map(|var| format!("\":${var}\""))
                     .unwrap_or_default()
             ),
+            CertSource::Generated(label) => format!(
+                "--cert FORGED.pem --key FORGED.key # {} certificate made by overshare, not kept",
+                label
+            ),
         }
     }
 }
@@ -95,6 +104,7 @@ impl fmt::Display for CertSource {
             CertSource::CombinedPem(path) | CertSource::Pkcs12(path) => {
                 write!(f, "{}", path.display())
             }
+            CertSource::Generated(label) => write!(f, "(generated: {label})"),
         }
     }
 }

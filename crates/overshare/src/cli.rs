@@ -152,6 +152,22 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Also probe mass assignment: PATCH/PUT one extra property at a time to an object of the
+    /// primary identity, read it back, write the original value back. Changes data on the
+    /// target while it runs; prints what it will write before it starts. DELETE is never sent.
+    #[arg(long)]
+    pub active: bool,
+
+    /// The client CA's private key (test environments only): adds expired, not-yet-valid and
+    /// wrong-EKU certificates for the primary identity to the mTLS edge checks.
+    /// Example: --ca-key pki/ca.key.pem
+    #[arg(long, value_name = "PEM")]
+    pub ca_key: Option<PathBuf>,
+
+    /// The client CA's certificate for --ca-key, when it is not the --ca file.
+    #[arg(long, value_name = "PEM", requires = "ca_key")]
+    pub client_ca: Option<PathBuf>,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 
@@ -251,6 +267,11 @@ pub struct DemoArgs {
     /// Extra sensitive-data rules (TOML), as for `scan`. Example: --rules ours.toml
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+
+    /// Also probe mass assignment on the demo API (its data lives in memory and is thrown
+    /// away when the demo stops).
+    #[arg(long)]
+    pub active: bool,
 
     #[command(flatten)]
     pub output: OutputArgs,

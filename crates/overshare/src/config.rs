@@ -19,8 +19,18 @@
 //! name = "partner-a"
 //! cert = "certs/a.pem"                   # or bundle = "a.p12", or pem = "a-both.pem"
 //! key = "certs/a.key"
-//! role = "partner"                       # parsed and kept for a cross-identity analyzer
+//! role = "partner"                       # for [roles] reserved properties (OVS303)
 //! headers = { "X-Api-Key" = "env:PARTNER_A_KEY" }  # `env:NAME`: read from the environment
+//!
+//! [roles]                                # optional: lowest first (else a built-in order)
+//! order = ["partner", "admin"]
+//! reserved = { salary = "admin", "/user/is_staff" = "admin" }
+//!
+//! [scoping]                              # how lists are scoped (as `x-overshare-scope`):
+//! "/api/plans/" = "shared"               # shared | identity | an owner field name
+//!
+//! ca_key = "certs/ca.key"                # test environments only: the client CA's key
+//! client_ca = "certs/client-ca.pem"      # its certificate, when it is not `ca`
 //! ```
 //!
 //! Reading happens in two steps. [`load`] finds the file (`--config`, else `./overshare.toml`,
@@ -35,6 +45,7 @@ use crate::baseline::Suppression;
 use crate::cli::{self, ConfigArgs, Format, LimitArgs, OutputArgs, ScanArgs};
 use crate::identities::{self, IdentitySpec};
 use crate::scan::{self, Limits};
+use overshare_analyze::session::Scoping;
 use overshare_finding::Severity;
 use overshare_identity::CertSource;
 use serde::Deserialize;
@@ -108,6 +119,26 @@ struct RawConfig {
     /// Accepted findings, each with a reason and an optional expiry.
     #[serde(default)]
     suppress: Vec<Suppression>,
+    #[serde(default)]
+    roles: RawRoles,
+    /// Operation path → `shared`, `identity` or an owner field name.
+    #[serde(default)]
+    scoping: BTreeMap<String, Spanned<String>>,
+    /// The client CA's private key, for the forged-certificate checks (as `--ca-key`).
+    ca_key: Option<PathBuf>,
+    /// The client CA's certificate, when it is not `ca` (as `--client-ca`).
+    client_ca: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoles {
+    /// Lowest first.
+    #[serde(default)]
+    order: Vec<String>,
+    /// Property name or folded JSON pointer → the lowest role that may see it.
+    #[serde(default)]
+    reserved: BTreeMap<String, String>,
 }
 
 /// Integers are read as i64 (TOML's integer) and range-checked here, with the flags' bounds.
@@ -204,6 +235,24 @@ impl ConfigFile {
             }
             seen.push(name);
             self.check_identity(identity)?;
+        }
+        for (path, value) in &self.raw.scoping {
+            Scoping::parse(value.get_ref())
+                .map_err(|message| self.at(value.span(), format!("[scoping] `{path}`: {message}")))?;
+        }
+        for (property, role) in &self.raw.roles.reserved {
+            let known = if self.raw.roles.order.is_empty() {
+                overshare_analyze::rules::ovs303_role_property::rank(role, &[]).is_some()
+            } else {
+                self.raw.roles.order.iter().any(|r| r.eq_ignore_ascii_case(role))
+            };
+            if !known {
+                return Err(Fatal::Usage(format!(
+                    "{}: [roles] reserved `{property}` = \"{role}\": unknown role; list it in \
+                     [roles] order = [...] (lowest first)",
+                    self.path.display()
+                )));
+            }
         }
         for (index, suppression) in self.raw.suppress.iter().enumerate() {
             suppression.check().map_err(|message| {
@@ -536,7 +585,7 @@ pub struct Settings {
     pub url: Url,
     pub ca: Option<PathBuf>,
     pub identities: Vec<IdentitySpec>,
-    /// Parsed and kept for a later cross-identity analyzer; nothing reads it yet.
+    /// Identity → role, for the reserved-property check (OVS303).
     pub roles: Roles,
     pub params: HashMap<String, String>,
     pub rules: Vec<PathBuf>,
@@ -552,6 +601,18 @@ pub struct Settings {
     pub suppressions: Vec<Suppression>,
     /// Origins in scope besides the target's: the file's `scope`, then `--scope`.
     pub scope: Vec<Url>,
+    /// `--active` (a flag only: writing to the target is never a file's default).
+    pub active: bool,
+    /// `--ca-key`, else the file's `ca_key`.
+    pub ca_key: Option<PathBuf>,
+    /// `--client-ca`, else the file's `client_ca`, else `ca`.
+    pub client_ca: Option<PathBuf>,
+    /// `[roles] order` (lowest first).
+    pub role_order: Vec<String>,
+    /// `[roles] reserved`.
+    pub reserved: Vec<(String, String)>,
+    /// `[scoping]`.
+    pub scoping: HashMap<String, Scoping>,
 }
 
 /// The file's `scope` then the `--scope` flags, each an http(s) URL with a host.
@@ -579,6 +640,31 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
     let spec = spec(args.spec.clone(), file)?;
     let url = url(args.url.as_deref(), file)?;
     let (identities, roles) = merge_identities(&args, file, env)?;
+    let file_path = |pick: fn(&RawConfig) -> Option<&PathBuf>| {
+        file.and_then(|f| pick(&f.raw).map(|p| f.resolve(p)))
+    };
+    let ca_key = args.ca_key.clone().or_else(|| file_path(|r| r.ca_key.as_ref()));
+    let client_ca = args
+        .client_ca
+        .clone()
+        .or_else(|| file_path(|r| r.client_ca.as_ref()));
+    let (role_order, reserved, scoping) = match file {
+        Some(f) => (
+            f.raw.roles.order.clone(),
+            f.raw
+                .roles
+                .reserved
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            f.raw
+                .scoping
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), Scoping::parse(v.get_ref()).ok()?)))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new(), HashMap::new()),
+    };
     let fail_on = args
         .output
         .fail_on
@@ -610,6 +696,12 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
         suppressions: file.map(|f| f.raw.suppress.clone()).unwrap_or_default(),
         output: merge_output(args.output, file),
         fail_on,
+        active: args.active,
+        ca_key,
+        client_ca,
+        role_order,
+        reserved,
+        scoping,
     })
 }
 

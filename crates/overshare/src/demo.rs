@@ -52,6 +52,10 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
         classifier: crate::scan::classifier(&args.rules)?,
         scope: Vec::new(),
         roles: HashMap::new(),
+        probes: crate::scan::ProbeOptions {
+            active: args.active,
+            ..Default::default()
+        },
     };
     // The demo's API answers fast: two minutes is ample and bounds a hung run.
     let limits = Limits {

@@ -5,6 +5,10 @@ use crate::cli::{OutputArgs, ScanArgs};
 use crate::config::{self, Roles};
 use crate::{emit, identities};
 use overshare_analyze::Analyzer;
+use overshare_analyze::session::{Scoping, Session, SessionOptions};
+use overshare_exchange::{ForgedKind, Purpose};
+use overshare_identity::forge::{self, CertificateAuthority, Forgery};
+use overshare_probe::phases::{self, PhaseInput, PhaseNotes, edge::ForgedSender};
 use overshare_classify::Classifier;
 use overshare_contract::Contract;
 use overshare_exchange::Exchange;
@@ -35,13 +39,23 @@ pub struct Target {
     pub classifier: Classifier,
     /// Origins in scope besides the target's.
     pub scope: Vec<Url>,
-    /// Identity name → `role` from the config file. Parsed now so that files written today
-    /// keep working; the cross-identity analyzer that compares roles will read it.
-    #[expect(
-        dead_code,
-        reason = "read by the cross-identity analyzer, not written yet"
-    )]
+    /// Identity name → `role` from the config file.
     pub roles: Roles,
+    /// What the phases after the baseline run may do, and the rules they check against.
+    pub probes: ProbeOptions,
+}
+
+/// The settings of the cross-identity, mTLS edge and write phases.
+#[derive(Default)]
+pub struct ProbeOptions {
+    /// `--active`: send PATCH/PUT mass-assignment probes.
+    pub active: bool,
+    /// `--ca-key` (with its certificate): forge expired, not-yet-valid and wrong-EKU
+    /// certificates for the primary identity.
+    pub ca: Option<CertificateAuthority>,
+    pub role_order: Vec<String>,
+    pub reserved: Vec<(String, String)>,
+    pub scoping: HashMap<String, Scoping>,
 }
 
 /// The limits a scan runs under, resolved from flags, config file and these defaults.
@@ -93,6 +107,16 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         classifier: classifier(&settings.rules)?,
         scope: settings.scope,
         roles: settings.roles,
+        probes: ProbeOptions {
+            active: settings.active,
+            ca: certificate_authority(
+                settings.ca_key.as_deref(),
+                settings.client_ca.as_deref().or(settings.ca.as_deref()),
+            )?,
+            role_order: settings.role_order,
+            reserved: settings.reserved,
+            scoping: settings.scoping,
+        },
     };
     // Read before scanning: a wrong path should fail before any request is sent.
     let baseline = settings
@@ -112,6 +136,26 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
         &today,
     );
     emit::emit(&report, &context, &settings.output, settings.fail_on)
+}
+
+/// The client CA for `--ca-key`: its key and certificate (`--client-ca`, else `--ca`).
+fn certificate_authority(
+    key: Option<&Path>,
+    cert: Option<&Path>,
+) -> Result<Option<CertificateAuthority>, Fatal> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let Some(cert) = cert else {
+        return Err(Fatal::Usage(
+            "--ca-key needs the CA's certificate: give --client-ca PEM (or --ca PEM when the \
+             same CA issued the server's certificate)"
+                .into(),
+        ));
+    };
+    CertificateAuthority::load(cert, key)
+        .map(Some)
+        .map_err(|err| Fatal::Usage(err.to_string()))
 }
 
 /// The built-in rules, extended or overridden by `--rules` files in order.
@@ -156,9 +200,24 @@ pub async fn execute(
     let started_at = rfc3339_now();
     let mut settings = probe_settings(&target.base_url, limits);
     settings.scope = target.scope.clone();
+    settings.allow_writes = target.probes.active;
     let identity_status = identity_statuses(&target.identities);
-    let prober = Prober::new(settings, &target.trust, target.identities)
+    let names: Vec<String> = target.identities.iter().map(|i| i.name.clone()).collect();
+    let forgeries = forge_certificates(&target.identities, target.probes.ca.as_ref())?;
+    let mut prober = Prober::new(settings, &target.trust, target.identities)
         .map_err(|err| Fatal::Usage(err.to_string()))?;
+    let mut forged = Vec::new();
+    for (identity, kind, victim) in forgeries {
+        let sender = prober
+            .add_synthetic(identity)
+            .map_err(|err| Fatal::Usage(err.to_string()))?;
+        forged.push(ForgedSender {
+            sender,
+            kind,
+            victim,
+        });
+    }
+    let prober = prober;
     let contract = load_contract(&target.spec, &prober).await?;
     let (checks, preflight_exchanges) = overshare_probe::preflight(&prober).await;
     let usable: Vec<usize> = (0..checks.len())
@@ -170,42 +229,67 @@ pub async fn execute(
             &checks,
         )));
     }
+    if target.probes.active {
+        announce_writes(&contract);
+    }
     let (cancel_tx, cancel_rx) = watch::channel(None);
     let guards = spawn_cancellers(cancel_tx, Duration::from_secs(limits.max_time));
     let progress = emit::Progress::new(output.quiet, output.verbose);
     let options = RunOptions {
         params: target.params,
     };
-    let analyzer = Analyzer::new(&contract, &target.classifier);
-    let mut observations = Vec::new();
+    let mut session = Session::new(
+        Analyzer::new(&contract, &target.classifier),
+        SessionOptions {
+            identities: names,
+            roles: target.roles,
+            role_order: target.probes.role_order,
+            reserved: target.probes.reserved,
+            scoping: target.probes.scoping,
+        },
+    );
     let mut failures = Vec::new();
     // Each exchange is analysed as it arrives and then dropped: memory stays proportional to
-    // the responses in flight, not to the whole scan.
+    // the responses in flight (plus the bounded bodies the session keeps for comparisons).
     let mut on_exchange = |exchange: Exchange| {
         progress.tick(&exchange);
-        let rank = identity_rank(&identity_status, exchange.identity.as_deref());
-        observations.push(((rank, exchange.seq), analyzer.exchange(&exchange)));
+        session.observe(&exchange);
         if let Some(line) = failure_line(&exchange) {
             failures.push(line);
         }
     };
-    let result = overshare_probe::run(
+    let mut result = overshare_probe::run(
         &contract,
         &prober,
         &usable,
         &options,
-        cancel_rx,
+        cancel_rx.clone(),
         &mut on_exchange,
     )
     .await;
+    let input = PhaseInput {
+        contract: &contract,
+        prober: &prober,
+        run: &result,
+        identities: &usable,
+        cancel: cancel_rx.clone(),
+    };
+    phases::cross::run(&input, &mut on_exchange).await;
+    phases::edge::run(&input, &forged, &mut on_exchange).await;
+    let notes = match target.probes.active {
+        true => phases::active::run(&input, &mut on_exchange).await,
+        false => Default::default(),
+    };
     progress.finish();
     for guard in guards {
         guard.abort();
     }
-    // Responses arrive in any order; findings must not. Group in identity order (the primary
-    // first supplies the evidence), then in the order requests were planned.
-    observations.sort_by_key(|(key, _)| *key);
-    let findings = overshare_analyze::group(observations.into_iter().flat_map(|(_, obs)| obs));
+    if result.interrupted.is_none() {
+        result.interrupted = cancel_rx.borrow().clone();
+    }
+    apply_notes(&mut result, &notes);
+    failures.extend(notes.warnings);
+    let (findings, verdicts) = session.finish();
     let requests_sent = prober.requests_sent();
     drop(preflight_exchanges);
     if let Some(reason) = &result.interrupted {
@@ -223,6 +307,7 @@ pub async fn execute(
         requests_sent,
         identities: merge_checks(identity_status, &checks),
         coverage: coverage(&contract, &result),
+        checks: verdicts,
         errors: failures,
         findings,
         ..Default::default()
@@ -256,6 +341,74 @@ fn render_context(contract: &Contract, classifier: &Classifier, spec: &str) -> R
         rules,
         spec_path: Some(spec.to_string()).filter(|_| !is_url),
         operation_lines,
+    }
+}
+
+/// A rogue-CA certificate for the first identity with a certificate, and with `--ca-key`
+/// expired, not-yet-valid and wrong-EKU ones: (identity to add, kind, victim's name).
+fn forge_certificates(
+    identities: &[ScanIdentity],
+    ca: Option<&CertificateAuthority>,
+) -> Result<Vec<(ScanIdentity, ForgedKind, String)>, Fatal> {
+    let Some((victim, cert)) = identities
+        .iter()
+        .find_map(|i| i.cert.as_ref().map(|c| (i.name.clone(), c)))
+    else {
+        return Ok(Vec::new());
+    };
+    let fatal = |err: overshare_identity::IdentityError| Fatal::Usage(err.to_string());
+    let mut out = vec![(forge::rogue(cert).map_err(fatal)?, ForgedKind::RogueCa)];
+    if let Some(ca) = ca {
+        for (forgery, kind) in [
+            (Forgery::Expired, ForgedKind::Expired),
+            (Forgery::NotYetValid, ForgedKind::NotYetValid),
+            (Forgery::WrongEku, ForgedKind::WrongEku),
+        ] {
+            out.push((ca.forge(cert, forgery).map_err(fatal)?, kind));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(cert, kind)| {
+            let identity = ScanIdentity {
+                name: cert.name().to_string(),
+                cert: Some(cert),
+                headers: Vec::new(),
+            };
+            (identity, kind, victim.clone())
+        })
+        .collect())
+}
+
+/// `--active` says what it will write before anything is sent, even with --quiet.
+fn announce_writes(contract: &Contract) {
+    let lines = phases::active::preview(contract);
+    anstream::eprintln!(
+        "--active: overshare will write to the target (DELETE is never sent):"
+    );
+    if lines.is_empty() {
+        anstream::eprintln!("  (the spec has no write operation: nothing will be written)");
+    }
+    for line in lines {
+        anstream::eprintln!("  {line}");
+    }
+}
+
+/// Fold what the write phase did into the coverage of the write operations.
+fn apply_notes(result: &mut RunResult, notes: &PhaseNotes) {
+    for (operation, identity) in &notes.tested {
+        if let Some(entry) = result.coverage.get_mut(*operation) {
+            entry.skipped.clear();
+            entry.requests += 1;
+            if !entry.tested_by.contains(identity) {
+                entry.tested_by.push(identity.clone());
+            }
+        }
+    }
+    for (operation, reason) in &notes.skipped {
+        if let Some(entry) = result.coverage.get_mut(*operation) {
+            entry.skipped = vec![("*".to_string(), reason.clone())];
+        }
     }
 }
 
@@ -402,16 +555,16 @@ fn reasons_single(skipped: &[(String, String)]) -> bool {
     skipped.windows(2).all(|w| w[0].1 == w[1].1)
 }
 
-/// Position of an identity in the order the user gave them (unknown ones last).
-fn identity_rank(identities: &[IdentityStatus], name: Option<&str>) -> usize {
-    identities
-        .iter()
-        .position(|i| Some(i.name.as_str()) == name)
-        .unwrap_or(usize::MAX)
-}
-
-/// A request that got no response, as one line of the report's `errors`.
+/// A request that got no response, as one line of the report's `errors`. Refusals are the
+/// expected answer to the mTLS edge checks' requests and are not errors.
 fn failure_line(exchange: &Exchange) -> Option<String> {
+    if matches!(
+        exchange.purpose,
+        Purpose::NoCertificate | Purpose::ForgedCertificate { .. } | Purpose::ForgedHeaders { .. }
+    ) || exchange.identity.is_none()
+    {
+        return None;
+    }
     let failure = exchange.outcome.as_ref().err()?;
     Some(format!(
         "{} {} as `{}`: {}",

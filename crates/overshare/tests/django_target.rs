@@ -256,7 +256,7 @@ fn code_first_spec_reports_the_bodies_spectacular_did_not_document() {
         BTreeSet::from(["GET /api/directory/", "GET /api/health/"])
     );
     assert_eq!(output.status.code(), Some(1), "stderr: {}", stderr(&output));
-    assert_eq!(report["summary"]["operations_tested"], 16);
+    assert_eq!(report["summary"]["operations_tested"], 18);
 }
 
 #[test]

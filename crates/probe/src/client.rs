@@ -9,7 +9,9 @@
 
 use crate::body::{BodyLimits, decode, parse_json};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use overshare_exchange::{Exchange, Failure, FailureKind, PlannedOperation, Request, Response};
+use overshare_exchange::{
+    Exchange, Failure, FailureKind, PlannedOperation, Purpose, Request, Response,
+};
 use overshare_identity::{ClientCert, TrustAnchors, client_config, diagnose};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -43,6 +45,8 @@ pub struct ProbeSettings {
     /// Other origins the user put in scope (`--scope`): redirects to them are followed with
     /// the identity, and planned requests may go there. Everything else is out of bounds.
     pub scope: Vec<Url>,
+    /// `--active`: PATCH, PUT and POST may be sent. DELETE never is, whatever this says.
+    pub allow_writes: bool,
 }
 
 impl ProbeSettings {
@@ -61,6 +65,7 @@ impl ProbeSettings {
             rate: None,
             max_redirects: 5,
             scope: Vec::new(),
+            allow_writes: false,
         }
     }
 }
@@ -83,6 +88,9 @@ struct Agent {
 pub struct Prober {
     settings: ProbeSettings,
     agents: Vec<Agent>,
+    /// Identities overshare made itself (forged certificates): never preflighted or planned,
+    /// only used by the mTLS edge checks.
+    synthetic: Vec<Agent>,
     anonymous: reqwest::Client,
     limiter: Option<DefaultDirectRateLimiter>,
     trust: TrustAnchors,
@@ -90,15 +98,43 @@ pub struct Prober {
     seq: AtomicUsize,
 }
 
+/// Who sends a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sender {
+    /// One of the user's identities (index into the prober's identities).
+    Identity(usize),
+    /// No certificate, no identity headers.
+    Anonymous,
+    /// A certificate overshare made (index from [`Prober::add_synthetic`]).
+    Synthetic(usize),
+}
+
 /// Where a request goes and what it is for.
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub operation: PlannedOperation,
-    /// Index into the prober's identities; `None` sends without identity (no cert, no headers).
-    pub identity: Option<usize>,
+    pub sender: Sender,
     pub method: String,
     pub url: Url,
     pub headers: Vec<(String, String)>,
+    /// A JSON body (writes only).
+    pub json_body: Option<Vec<u8>>,
+    pub purpose: Purpose,
+}
+
+impl Planned {
+    /// A GET of `url` for `operation`, as a baseline request.
+    pub fn get(operation: PlannedOperation, sender: Sender, url: Url) -> Planned {
+        Planned {
+            operation,
+            sender,
+            method: "GET".into(),
+            url,
+            headers: Vec::new(),
+            json_body: None,
+            purpose: Purpose::Baseline,
+        }
+    }
 }
 
 impl Prober {
@@ -136,6 +172,7 @@ impl Prober {
             trust: trust.clone(),
             settings,
             agents,
+            synthetic: Vec::new(),
             anonymous,
             limiter,
             seq: AtomicUsize::new(0),
@@ -154,9 +191,38 @@ impl Prober {
         &self.agents[index].identity
     }
 
+    /// Add an identity overshare made (a forged certificate); returns its [`Sender`].
+    pub fn add_synthetic(&mut self, identity: ScanIdentity) -> Result<Sender, ProbeError> {
+        let client = build_client(&self.settings, &self.trust, identity.cert.as_ref()).map_err(
+            |message| ProbeError::Client {
+                identity: identity.name.clone(),
+                message,
+            },
+        )?;
+        self.synthetic.push(Agent { identity, client });
+        Ok(Sender::Synthetic(self.synthetic.len() - 1))
+    }
+
+    /// The identity behind a sender, if any.
+    pub fn sender_identity(&self, sender: Sender) -> Option<&ScanIdentity> {
+        match sender {
+            Sender::Identity(index) => Some(&self.agents[index].identity),
+            Sender::Synthetic(index) => Some(&self.synthetic[index].identity),
+            Sender::Anonymous => None,
+        }
+    }
+
     /// A bare handshake check for one identity (see [`crate::handshake`]).
     pub async fn check_handshake(&self, index: usize) -> Result<(), Failure> {
         let cert = self.agents[index].identity.cert.as_ref();
+        let timeout = self.settings.connect_timeout + self.settings.timeout;
+        crate::handshake::check(&self.settings.base_url, &self.trust, cert, timeout).await
+    }
+
+    /// A bare handshake check for any sender: the precise reason a server refuses a missing or
+    /// forged certificate (TLS 1.3 reports it after the handshake, where hyper loses it).
+    pub async fn check_sender_handshake(&self, sender: Sender) -> Result<(), Failure> {
+        let cert = self.sender_identity(sender).and_then(|i| i.cert.as_ref());
         let timeout = self.settings.connect_timeout + self.settings.timeout;
         crate::handshake::check(&self.settings.base_url, &self.trust, cert, timeout).await
     }
@@ -175,40 +241,42 @@ impl Prober {
         if let Some(limiter) = &self.limiter {
             limiter.until_ready().await;
         }
-        let (client, identity) = match planned.identity {
-            Some(index) => (
+        let (client, identity) = match planned.sender {
+            Sender::Identity(index) => (
                 &self.agents[index].client,
                 Some(&self.agents[index].identity),
             ),
-            None => (&self.anonymous, None),
+            Sender::Synthetic(index) => (
+                &self.synthetic[index].client,
+                Some(&self.synthetic[index].identity),
+            ),
+            Sender::Anonymous => (&self.anonymous, None),
         };
         let mut headers = planned.headers.clone();
         if let Some(identity) = identity {
             headers.extend(identity.headers.iter().cloned());
         }
+        if planned.json_body.is_some() {
+            headers.push(("content-type".into(), "application/json".into()));
+        }
         let request = Request {
             method: planned.method.clone(),
             url: planned.url.to_string(),
             headers,
-            body: None,
+            body: planned.json_body.clone(),
         };
         let reproduce = Some(self.reproduce(&request, identity));
         let started = Instant::now();
-        let outcome = if self.settings.in_scope(&planned.url) {
-            self.execute(
-                client,
-                &request,
-                identity.and_then(|i| i.cert.as_ref()).is_some(),
-            )
-            .await
-        } else {
-            Err(Failure {
-                kind: FailureKind::OffOrigin,
-                message: format!(
-                    "{} is outside the target's origin and the --scope; not sent",
-                    planned.url
-                ),
-            })
+        let outcome = match self.refusal(&planned) {
+            Some(failure) => Err(failure),
+            None => {
+                self.execute(
+                    client,
+                    &request,
+                    identity.and_then(|i| i.cert.as_ref()).is_some(),
+                )
+                .await
+            }
         };
         Exchange {
             seq,
@@ -218,7 +286,34 @@ impl Prober {
             outcome,
             elapsed: started.elapsed(),
             reproduce,
+            purpose: planned.purpose,
         }
+    }
+
+    /// Why a planned request must not leave at all: outside the scope, a write without
+    /// `--active`, or a DELETE (never sent). Checked here, at the last gate, so that no phase
+    /// of the scan can get it wrong.
+    fn refusal(&self, planned: &Planned) -> Option<Failure> {
+        let refuse = |message: String| {
+            Some(Failure {
+                kind: FailureKind::OffOrigin,
+                message,
+            })
+        };
+        if !self.settings.in_scope(&planned.url) {
+            return refuse(format!(
+                "{} is outside the target's origin and the --scope; not sent",
+                planned.url
+            ));
+        }
+        let method = planned.method.to_ascii_uppercase();
+        if method == "DELETE" {
+            return refuse("overshare never sends DELETE; not sent".into());
+        }
+        if !crate::plan::is_safe_method(&method) && !self.settings.allow_writes {
+            return refuse(format!("{method} needs --active; not sent"));
+        }
+        None
     }
 
     async fn execute(
@@ -240,12 +335,16 @@ impl Prober {
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
+            if let Some(body) = &request.body {
+                builder = builder.body(body.clone());
+            }
             builder.send()
         };
+        let idempotent = matches!(request.method.as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT");
         let response = match send().await {
             // A pooled keep-alive connection the server had already closed fails at once.
-            // The planned methods are all idempotent, so one fresh try is safe and honest.
-            Err(err) if is_stale_connection(&err) => send().await,
+            // Retried only for idempotent methods, where one fresh try is safe and honest.
+            Err(err) if idempotent && is_stale_connection(&err) => send().await,
             other => other,
         }
         .map_err(|err| classify(&err, presented_cert))?;
@@ -307,6 +406,10 @@ impl Prober {
         for (name, value) in &request.headers {
             let shown = overshare_finding::redact::redact_header(name, value);
             parts.push(format!("-H {}", shell_quote(&format!("{name}: {shown}"))));
+        }
+        if let Some(body) = &request.body {
+            // Write bodies are overshare's own probe values, never a secret of the target.
+            parts.push(format!("--data {}", shell_quote(&String::from_utf8_lossy(body))));
         }
         parts.push(shell_quote(&request.url));
         parts.join(" ")

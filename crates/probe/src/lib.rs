@@ -16,8 +16,11 @@ pub mod body;
 pub mod client;
 pub mod handshake;
 pub mod plan;
+pub mod phases;
 pub mod run;
 
 pub use body::BodyLimits;
-pub use client::{Planned, ProbeError, ProbeSettings, Prober, ScanIdentity};
-pub use run::{Cancel, IdentityCheck, OperationCoverage, RunOptions, RunResult, preflight, run};
+pub use client::{Planned, ProbeError, ProbeSettings, Prober, ScanIdentity, Sender};
+pub use run::{
+    Cancel, IdentityCheck, OperationCoverage, Requested, RunOptions, RunResult, preflight, run,
+};

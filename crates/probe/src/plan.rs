@@ -25,9 +25,12 @@ pub fn unplanned_reason(operation: &Operation) -> Option<String> {
     if is_safe_method(&operation.method) {
         return None;
     }
+    if operation.method == "DELETE" {
+        return Some("DELETE is never sent".to_string());
+    }
     Some(format!(
-        "{} may change data; a default scan sends only GET, HEAD and OPTIONS (probing write \
-         operations for mass assignment will need --active, which this version does not have yet)",
+        "{} may change data; a default scan sends only GET, HEAD and OPTIONS (--active probes \
+         write operations for mass assignment)",
         operation.method
     ))
 }

@@ -5,7 +5,7 @@
 //! (`/orders/` before `/orders/{id}/`). The run ends when a round has nothing to send, or when
 //! it is cancelled (Ctrl-C, total time limit): what was received so far is returned, never lost.
 
-use crate::client::{Planned, Prober};
+use crate::client::{Planned, Prober, Sender};
 use crate::plan::{self, Harvested, Inputs, Resolution};
 use futures::StreamExt;
 use overshare_contract::Contract;
@@ -34,6 +34,31 @@ pub struct RunResult {
     pub coverage: Vec<OperationCoverage>,
     /// Set when the run was cancelled before it finished: the reason.
     pub interrupted: Option<String>,
+    /// (identity, collection path) → the objects its GET listed: the later phases' inventory
+    /// of who can see what.
+    pub harvest: HashMap<(usize, String), Harvested>,
+    /// Every request the run sent, with its answer's status (`None`: no answer).
+    pub requested: Vec<Requested>,
+}
+
+/// One request of the run: which operation, as whom, to which URL, and its status.
+#[derive(Debug, Clone)]
+pub struct Requested {
+    pub operation: usize,
+    pub identity: usize,
+    pub url: Url,
+    pub status: Option<u16>,
+}
+
+impl RunResult {
+    /// The request `identity` sent for `operation`, if it got a 2xx.
+    pub fn succeeded(&self, operation: usize, identity: usize) -> Option<&Requested> {
+        self.requested.iter().find(|r| {
+            r.operation == operation
+                && r.identity == identity
+                && r.status.is_some_and(|s| (200..300).contains(&s))
+        })
+    }
 }
 
 /// One identity's preflight outcome.
@@ -65,17 +90,15 @@ pub async fn preflight(prober: &Prober) -> (Vec<IdentityCheck>, Vec<Exchange>) {
     let base = prober.settings().base_url.clone();
     let count = prober.identities().count();
     let sends = (0..count).map(|index| {
-        let planned = Planned {
-            operation: PlannedOperation {
+        let planned = Planned::get(
+            PlannedOperation {
                 method: "GET".into(),
                 path: base.path().to_string(),
                 operation_id: None,
             },
-            identity: Some(index),
-            method: "GET".into(),
-            url: base.clone(),
-            headers: Vec::new(),
-        };
+            Sender::Identity(index),
+            base.clone(),
+        );
         prober.send(planned)
     });
     let handshakes = futures::future::join_all((0..count).map(|i| prober.check_handshake(i))).await;
@@ -161,6 +184,14 @@ pub async fn run(
                     Some((op, identity, Some(exchange))) => {
                         in_flight.remove(&(op, identity));
                         state.record(contract, op, identity, &exchange);
+                        result.requested.push(Requested {
+                            operation: op,
+                            identity,
+                            url: Url::parse(&exchange.request.url).unwrap_or_else(|_| {
+                                prober.settings().base_url.clone()
+                            }),
+                            status: exchange.response().map(|r| r.status),
+                        });
                         // Handed over at once and not kept: a scan holds one response per
                         // request in flight, not every response it ever saw.
                         on_exchange(exchange);
@@ -186,6 +217,7 @@ pub async fn run(
     }
     state.finish(result.interrupted.as_deref());
     result.coverage = state.coverage;
+    result.harvest = state.harvest;
     result
 }
 
@@ -362,12 +394,6 @@ fn planned_request(
 ) -> Planned {
     let operation = &contract.operations[op];
     Planned {
-        operation: PlannedOperation {
-            method: operation.method.clone(),
-            path: operation.path.clone(),
-            operation_id: operation.operation_id.clone(),
-        },
-        identity: Some(identity),
         method: operation.method.clone(),
         url: target_url(
             &prober.settings().base_url,
@@ -376,6 +402,20 @@ fn planned_request(
             query,
         ),
         headers,
+        ..Planned::get(
+            planned_operation(operation),
+            Sender::Identity(identity),
+            prober.settings().base_url.clone(),
+        )
+    }
+}
+
+/// The exchange's view of a spec operation.
+pub fn planned_operation(operation: &overshare_contract::Operation) -> PlannedOperation {
+    PlannedOperation {
+        method: operation.method.clone(),
+        path: operation.path.clone(),
+        operation_id: operation.operation_id.clone(),
     }
 }
 

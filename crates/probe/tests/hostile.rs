@@ -3,7 +3,7 @@
 
 use overshare_exchange::{Exchange, FailureKind, PlannedOperation};
 use overshare_identity::TrustAnchors;
-use overshare_probe::{BodyLimits, Planned, ProbeSettings, Prober, ScanIdentity};
+use overshare_probe::{BodyLimits, Planned, ProbeSettings, Prober, ScanIdentity, Sender};
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -101,17 +101,15 @@ fn prober(
 
 async fn get(prober: &Prober, url: &Url) -> Exchange {
     prober
-        .send(Planned {
-            operation: PlannedOperation {
+        .send(Planned::get(
+            PlannedOperation {
                 method: "GET".into(),
                 path: url.path().into(),
                 operation_id: None,
             },
-            identity: Some(0),
-            method: "GET".into(),
-            url: url.clone(),
-            headers: Vec::new(),
-        })
+            Sender::Identity(0),
+            url.clone(),
+        ))
         .await
 }
 

@@ -6,7 +6,7 @@
 //! `started_at`, `interrupted`, `identities`, `errors`) deserialise with defaults, so a report
 //! written without them still reads.
 
-use overshare_finding::{Finding, Severity, sort_findings};
+use overshare_finding::{Check, Finding, Severity, sort_findings};
 use serde::{Deserialize, Serialize};
 
 use crate::score;
@@ -42,6 +42,10 @@ pub struct Report {
     #[serde(default)]
     pub identities: Vec<IdentityStatus>,
     pub coverage: Vec<CoverageEntry>,
+    /// Tests with a verdict even when they find nothing (the mTLS edge, cross-identity access,
+    /// mass assignment), in the order they ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
     /// Sorted worst first (see [`overshare_finding::sort_findings`]).
     pub findings: Vec<Finding>,
     /// Problems that did not stop the run (an unreachable operation, an unparsable body…).
@@ -229,6 +233,7 @@ pub struct ReportInput {
     pub requests_sent: usize,
     pub identities: Vec<IdentityStatus>,
     pub coverage: Vec<CoverageEntry>,
+    pub checks: Vec<Check>,
     pub findings: Vec<Finding>,
     pub errors: Vec<String>,
 }
@@ -256,6 +261,7 @@ impl Report {
             },
             identities: input.identities,
             coverage: input.coverage,
+            checks: input.checks,
             findings: input.findings,
             errors: input.errors,
         };

@@ -16,6 +16,7 @@ use overshare_finding::{Finding, Severity, sort_findings};
 use owo_colors::{OwoColorize, Style};
 
 use crate::model::{CoverageEntry, CoverageStatus, IdentityStatus, Report};
+use overshare_finding::{Check, CheckStatus};
 
 /// The column budget the layout aims for.
 pub const WIDTH: usize = 100;
@@ -29,6 +30,7 @@ pub fn render_text(report: &Report, out: &mut dyn Write, color: bool) -> io::Res
     let p = Painter { color };
     write_header(report, out, p)?;
     write_findings(report, out, p)?;
+    write_checks(&report.checks, out, p)?;
     write_skipped(&report.coverage, out, p)?;
     write_errors(&report.errors, out, p)?;
     write_summary(report, out, p)
@@ -322,6 +324,27 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 // ---------------------------------------------------------------------------------------------
 // Skipped operations, errors, summary
+
+/// `  PASS  Requests without a client certificate` and the detail under it.
+fn write_checks(checks: &[Check], out: &mut dyn Write, p: Painter) -> io::Result<()> {
+    if checks.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", p.bold("Checks"))?;
+    for check in checks {
+        let badge = match check.status {
+            CheckStatus::Passed => p.paint("PASS", Style::new().green().bold()),
+            CheckStatus::Failed => p.paint("FAIL", Style::new().red().bold()),
+            CheckStatus::Skipped => p.dim("SKIP"),
+        };
+        writeln!(out, "  {badge}  {}", check.title)?;
+        for line in wrap(&check.detail, WIDTH - 8) {
+            writeln!(out, "        {}", p.dim(&line))?;
+        }
+    }
+    Ok(())
+}
 
 fn write_skipped(coverage: &[CoverageEntry], out: &mut dyn Write, p: Painter) -> io::Result<()> {
     let skipped: Vec<&CoverageEntry> = coverage

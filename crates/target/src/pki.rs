@@ -1,5 +1,6 @@
 //! The PKI of one target run, generated fresh with rcgen: the partner CA (it also signs the
-//! server certificate), and one client certificate per [`IDENTITIES`] entry.
+//! server certificate) and its private key, and one client certificate per [`IDENTITIES`]
+//! entry.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -60,6 +61,9 @@ pub const IDENTITIES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub(crate) struct PkiPaths {
     pub ca: PathBuf,
+    /// The partner CA's private key (PKCS#8 PEM, mode 0600), for tests that issue their own
+    /// certificates (overshare's `--ca-key`).
+    pub ca_key: PathBuf,
     pub server_cert: PathBuf,
     pub server_key: PathBuf,
     /// `(name, certificate, key)` in [`IDENTITIES`] order.
@@ -74,11 +78,15 @@ pub(crate) fn generate(dir: &Path) -> Result<PkiPaths, TargetError> {
     let current = (now - Duration::hours(1), now + Duration::days(2));
     let expired = (now - Duration::days(30), now - Duration::days(1));
 
-    let ca = CertifiedIssuer::self_signed(ca_params(current), KeyPair::generate()?)?;
+    let ca_key = KeyPair::generate()?;
+    let ca_key_pem = ca_key.serialize_pem();
+    let ca = CertifiedIssuer::self_signed(ca_params(current), ca_key)?;
     let rogue_ca = CertifiedIssuer::self_signed(ca_params(current), KeyPair::generate()?)?;
 
     let ca_path = dir.join("ca.pem");
     write(&ca_path, &ca.pem(), false)?;
+    let ca_key_path = dir.join("ca.key.pem");
+    write(&ca_key_path, &ca_key_pem, true)?;
 
     let server_key = KeyPair::generate()?;
     let server_cert = server_params(current)?.signed_by(&server_key, &ca)?;
@@ -103,6 +111,7 @@ pub(crate) fn generate(dir: &Path) -> Result<PkiPaths, TargetError> {
     }
     Ok(PkiPaths {
         ca: ca_path,
+        ca_key: ca_key_path,
         server_cert: server_cert_path,
         server_key: server_key_path,
         identities,

@@ -49,3 +49,21 @@ class UserActivity(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class SupportTicket(models.Model):
+    """A support request a partner filed with the portal's help desk."""
+
+    STATUSES = [("open", "Open"), ("closed", "Closed")]
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="tickets")
+    subject = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=STATUSES, default="open")
+    contact_email = models.EmailField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.subject

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
-from .models import Tenant, UserActivity, UserProfile
+from .models import SupportTicket, Tenant, UserActivity, UserProfile
 
 
 # MISTAKE (imitated on purpose): every model field, and `depth = 1` nests the whole related
@@ -78,3 +78,11 @@ class TenantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tenant
         fields = ["id", "name", "slug", "client_cn", "webhook_url", "webhook_secret"]
+
+
+# Explicit fields, nothing undeclared: the mistake is in the view (SupportTicketViewSet).
+class SupportTicketSerializer(serializers.ModelSerializer):
+
+    class Meta:
+        model = SupportTicket
+        fields = ["id", "tenant", "subject", "status", "contact_email", "created_at"]

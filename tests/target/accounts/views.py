@@ -6,11 +6,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import Tenant, UserProfile
+from .models import SupportTicket, Tenant, UserProfile
 from .permissions import CertificateDataPermission
 from .serializers import (
     MemberSerializer,
     SecureUserProfileSerializer,
+    SupportTicketSerializer,
     TenantSerializer,
     UserProfileSerializer,
     UserSerializer,
@@ -71,6 +72,16 @@ class MemberViewSet(
 
     def get_queryset(self):
         return User.objects.filter(profile__tenant=self.request.tenant, profile__role="member").order_by("id")
+
+
+# MISTAKE (imitated on purpose): the queryset is never filtered by the caller's tenant (no
+# get_queryset): every partner lists, and retrieves by id, every partner's support tickets. The
+# serializer's explicit fields are all declared, so only a comparison across identities shows it.
+class SupportTicketViewSet(viewsets.ReadOnlyModelViewSet):
+    """Support tickets the partner filed."""
+
+    serializer_class = SupportTicketSerializer
+    queryset = SupportTicket.objects.all()
 
 
 # MISTAKE (imitated on purpose): `.values()` of the whole User model straight into the response,

@@ -10,6 +10,7 @@ router.register("profiles", accounts.ProfileViewSet, basename="profile")
 router.register("users", accounts.UserViewSet, basename="user")
 router.register("secure-profiles", accounts.SecureProfileViewSet, basename="secure-profile")
 router.register("members", accounts.MemberViewSet, basename="member")
+router.register("tickets", accounts.SupportTicketViewSet, basename="ticket")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("plans", PlanViewSet, basename="plan")
 

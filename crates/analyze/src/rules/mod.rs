@@ -7,6 +7,14 @@ pub mod ovs102_undeclared_body;
 pub mod ovs103_undeclared_status;
 pub mod ovs104_undeclared_content_type;
 pub mod ovs105_write_only_returned;
+pub mod ovs301_cross_identity_object;
+pub mod ovs302_unfiltered_collection;
+pub mod ovs303_role_property;
+pub mod ovs401_no_certificate;
+pub mod ovs402_rogue_certificate;
+pub mod ovs403_forged_identity_headers;
+pub mod ovs404_invalid_certificate;
+pub mod ovs501_mass_assignment;
 pub mod sensitive;
 pub mod walk;
 
@@ -22,6 +30,14 @@ pub static ALL: &[&RuleMeta] = &[
     &ovs103_undeclared_status::META,
     &ovs104_undeclared_content_type::META,
     &ovs105_write_only_returned::META,
+    &ovs301_cross_identity_object::META,
+    &ovs302_unfiltered_collection::META,
+    &ovs303_role_property::META,
+    &ovs401_no_certificate::META,
+    &ovs402_rogue_certificate::META,
+    &ovs403_forged_identity_headers::META,
+    &ovs404_invalid_certificate::META,
+    &ovs501_mass_assignment::META,
 ];
 
 /// What a rule may look at for one exchange.
@@ -130,6 +146,39 @@ impl Context<'_> {
             remediation: remediation.to_string(),
             evidence: self.evidence(Some(self.redact(&sighting.pattern, sighting.value))),
         }
+    }
+}
+
+/// An observation about a whole exchange (the cross-exchange rules), with its evidence.
+pub fn exchange_observation(
+    rule: &'static RuleMeta,
+    exchange: &Exchange,
+    pattern: &str,
+    text: (String, String),
+    remediation: &str,
+    value: Option<String>,
+) -> Observation {
+    let response = exchange.response();
+    Observation {
+        rule: rule.into(),
+        operation: crate::session::op_ref(&exchange.operation),
+        pattern: pattern.to_string(),
+        pointer: pattern.to_string(),
+        field: None,
+        identity: exchange.identity.clone(),
+        severity: rule.default_severity,
+        confidence: overshare_finding::Confidence::High,
+        title: text.0,
+        message: text.1,
+        remediation: remediation.to_string(),
+        evidence: Evidence {
+            status: response.map(|r| r.status),
+            value,
+            content_type: response
+                .and_then(|r| r.header("content-type"))
+                .map(str::to_string),
+            reproduce: exchange.reproduce.clone(),
+        },
     }
 }
 

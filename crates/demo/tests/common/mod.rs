@@ -92,14 +92,36 @@ impl Answer {
 
 /// Sends one request on a TLS stream (`Connection: close`) and reads the whole response.
 pub async fn request_on(
-    mut tls: TlsStream<TcpStream>,
+    tls: TlsStream<TcpStream>,
     method: &str,
     path: &str,
 ) -> std::io::Result<Answer> {
+    send_on(tls, method, path, "", b"").await
+}
+
+/// Sends one request with `extra` header lines (each ending in `\r\n`) and `body` (with its
+/// `Content-Length` unless `extra` names one), and reads the whole response.
+pub async fn send_on(
+    mut tls: TlsStream<TcpStream>,
+    method: &str,
+    path: &str,
+    extra: &str,
+    body: &[u8],
+) -> std::io::Result<Answer> {
+    let length = if body.is_empty() || extra.to_ascii_lowercase().contains("content-length") {
+        String::new()
+    } else {
+        format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+    };
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\
+         Connection: close\r\n{extra}{length}\r\n"
     );
     tls.write_all(request.as_bytes()).await?;
+    tls.write_all(body).await?;
     let mut raw = Vec::new();
     tls.read_to_end(&mut raw).await?;
     let split = raw
@@ -118,6 +140,19 @@ pub async fn request_on(
         head,
         body: raw[split + 4..].to_vec(),
     })
+}
+
+/// `PATCH path` with a JSON `body` as `identity` on a fresh connection.
+pub async fn patch(server: &DemoServer, identity: &str, path: &str, body: &str) -> Answer {
+    send_on(
+        connect(server, identity).await,
+        "PATCH",
+        path,
+        "",
+        body.as_bytes(),
+    )
+    .await
+    .unwrap()
 }
 
 /// `GET path` as `identity` on a fresh connection.

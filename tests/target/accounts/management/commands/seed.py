@@ -3,7 +3,9 @@
 Three partner tenants, each mapped from the CN of its client certificate:
     partner-a -> Acme Logistics, partner-b -> Globex Retail, partner-c -> Initech Finance
 Each has a service user (what its certificate authenticates as), console users with personal
-data and sign-in history, and invoices. The plan catalogue is shared.
+data and sign-in history, invoices and two support tickets. The plan catalogue is shared.
+Tickets are created last, after every other row, so adding them moved no existing id: ids 1-2
+belong to partner-a, 3-4 to partner-b, 5-6 to partner-c.
 """
 import datetime
 import hashlib
@@ -15,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Tenant, UserActivity, UserProfile
+from accounts.models import SupportTicket, Tenant, UserActivity, UserProfile
 from billing.models import Invoice
 from catalogue.models import Plan
 
@@ -59,6 +61,12 @@ PLANS = [
     ("0b7c1a52-6f0e-4c57-9a43-1f0d1b6c2e01", "Starter", "0.00", False, "12+ characters", 2),
     ("5d2e9f40-3b8a-4d1c-8e6f-7a9b0c1d2e02", "Business", "49.00", True, "12+ characters, no reuse of the last 5", 10),
     ("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c03", "Enterprise", "399.00", False, "16+ characters, SSO enforced", 100),
+]
+
+TICKETS = [
+    # (subject, status) of each tenant's two tickets, in creation order.
+    ("Webhook deliveries failing since the certificate rotation", "open"),
+    ("Invoice export misses the VAT column", "closed"),
 ]
 
 USER_AGENTS = [
@@ -164,7 +172,20 @@ class Command(BaseCommand):
             role="admin",
             phone="+44 20 7946 0999",
         )
+        # Support tickets last: ids 1-2 partner-a, 3-4 partner-b, 5-6 partner-c.
+        for t_index, (cn, slug, name, people) in enumerate(TENANTS):
+            tenant = Tenant.objects.get(client_cn=cn)
+            contact = people[0][0]
+            for k_index, (subject, status) in enumerate(TICKETS):
+                SupportTicket.objects.create(
+                    tenant=tenant,
+                    subject=f"{subject} ({name})",
+                    status=status,
+                    contact_email=f"{contact}@example.com",
+                    created_at=EPOCH + datetime.timedelta(days=60 + 7 * t_index + k_index, hours=10),
+                )
         self.stdout.write(
             f"seeded {Tenant.objects.count()} tenants, {User.objects.count()} users, "
-            f"{Invoice.objects.count()} invoices, {Plan.objects.count()} plans"
+            f"{Invoice.objects.count()} invoices, {Plan.objects.count()} plans, "
+            f"{SupportTicket.objects.count()} support tickets"
         )

@@ -8,7 +8,7 @@
 //! security tool must not cry. The leaks this tool exists for are fields no variant declares.
 
 use indexmap::IndexMap;
-use overshare_contract::{Additional, Contract, SchemaId};
+use crate::{Additional, Contract, SchemaId};
 use std::collections::HashSet;
 
 /// The union of what some schemas declare about an object or array.

@@ -1,0 +1,156 @@
+//! `overshare audit`: the root cause of excessive data exposure in Django / DRF source.
+//!
+//! A runtime finding says *what* leaks; this crate says *where* to fix it. It reads a project's
+//! Python files, builds an index of what Django and DRF will do with them, and runs rules over
+//! that index:
+//!
+//! ```text
+//! paths ─► walk (ignore: .gitignore, no virtualenvs, no migrations)
+//!       ─► parse each file once, in parallel (rayon; ruff's parser behind `python`, recovering
+//!          from syntax errors)
+//!       ─► Project index: imports and aliases, classes and inheritance, models (and Django's
+//!          `auth.User`), serializers and what they expose, views, routes, settings, and how
+//!          client-certificate identity flows through the code
+//!       ─► rules (one module each under `rules/`, OVS601…) ─► findings with exact ranges
+//! ```
+//!
+//! The same index links runtime findings to source: [`correlate`] finds the view and serializer
+//! that serve an operation (through `urls.py`, routers and drf-spectacular operation ids) and
+//! the serializer that puts a given JSON pointer in the response.
+//!
+//! What is sensitive is decided by `overshare-classify`, the classifier the runtime analyzers
+//! use, so the audit and a scan agree on which fields matter.
+//!
+//! The parser is used through [`python`] only; the rest of the crate sees [`syntax`], our own
+//! small tree.
+
+mod correlate;
+pub mod project;
+pub mod python;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+mod walk;
+
+pub use correlate::correlate;
+pub use project::{Project, Route};
+pub use rules::RULES;
+
+use overshare_finding::{Finding, SourceLocation};
+use rayon::prelude::*;
+use source::SourceFile;
+use std::path::PathBuf;
+
+/// What to include beyond the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditOptions {
+    /// Audit `migrations/` directories too (skipped by default: generated code).
+    pub include_migrations: bool,
+    /// Audit virtualenvs and `site-packages` too (skipped by default: other people's code).
+    pub include_virtualenvs: bool,
+}
+
+/// A syntax error (or an unreadable file): the rest of the file, and the project, are still
+/// audited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseProblem {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// The result of an audit.
+#[derive(Debug)]
+pub struct Audit {
+    pub findings: Vec<Finding>,
+    pub files_scanned: usize,
+    pub parse_errors: Vec<ParseProblem>,
+    pub project: Project,
+}
+
+/// Why an audit could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("cannot read {}: {source}", path.display())]
+    Path {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot walk {}: {message}", path.display())]
+    Walk { path: PathBuf, message: String },
+}
+
+/// Audit the Python files under `paths` (files or directories).
+pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditError> {
+    let discovered = walk::discover(paths, options)?;
+    let parsed: Vec<(Option<SourceFile>, Vec<ParseProblem>)> =
+        discovered.par_iter().map(parse_file).collect();
+    let mut files = Vec::with_capacity(parsed.len());
+    let mut parse_errors = Vec::new();
+    for (file, problems) in parsed {
+        files.extend(file);
+        parse_errors.extend(problems);
+    }
+    let files_scanned = files.len();
+    let project = Project::build(files);
+    let findings = rules::run(&project);
+    Ok(Audit {
+        findings,
+        files_scanned,
+        parse_errors,
+        project,
+    })
+}
+
+fn parse_file(found: &walk::Discovered) -> (Option<SourceFile>, Vec<ParseProblem>) {
+    let bytes = match std::fs::read(&found.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let problem = ParseProblem {
+                file: found.display.clone(),
+                line: 1,
+                column: 1,
+                message: format!("cannot read: {e}"),
+            };
+            return (None, vec![problem]);
+        }
+    };
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let (ast, errors) = python::parse(&text);
+    let file = SourceFile::new(found.display.clone(), found.module.clone(), found.is_package, text, ast);
+    let problems = errors
+        .into_iter()
+        .map(|e| {
+            let (line, column) = file.line_col(e.span.start);
+            ParseProblem {
+                file: file.path.clone(),
+                line,
+                column,
+                message: e.message,
+            }
+        })
+        .collect();
+    (Some(file), problems)
+}
+
+/// Client-certificate headers the Python code reads from the request (a client can send them
+/// unless the proxy sets them), with where: for the proxy rules that need both sides.
+pub fn identity_headers_read(project: &Project) -> Vec<(String, SourceLocation)> {
+    let mut out: Vec<(String, SourceLocation)> = project
+        .identity
+        .reads
+        .iter()
+        .filter(|r| r.from_header)
+        .map(|r| (r.header.clone(), project.location(r.loc, r.role)))
+        .collect();
+    out.sort_by(|a, b| (a.1.file.as_str(), a.1.line, &a.0).cmp(&(b.1.file.as_str(), b.1.line, &b.0)));
+    out
+}
+
+/// Whether the application rejects requests whose client certificate the proxy did not verify
+/// (a middleware, authentication class or default permission that refuses on the
+/// `SSL_CLIENT_VERIFY` value).
+pub fn app_checks_verify(project: &Project) -> bool {
+    project.identity.verify_enforced
+}

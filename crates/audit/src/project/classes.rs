@@ -1,0 +1,198 @@
+//! Classes: every class of the project (nested ones too, so `class Meta(Base.Meta)` resolves),
+//! its bases resolved to project classes or external qualified names, and its ancestry.
+
+use super::{Project, last_segment};
+use crate::source::{FileId, Loc};
+use crate::syntax::{ClassDef, FunctionDef, Stmt, scope_statements};
+use std::sync::Arc;
+
+/// Index of a class in [`Project::classes`].
+pub type ClassId = usize;
+
+/// A base class, as far as it could be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    Project(ClassId),
+    /// A class from outside the project, by qualified name (`django.db.models.Model`), or the
+    /// name as written when it could not be resolved.
+    External(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ClassInfo {
+    pub file: FileId,
+    pub def: Arc<ClassDef>,
+    /// `module.Outer.Name`.
+    pub qualname: String,
+    /// The class this one is nested in (`Meta` in a serializer).
+    pub outer: Option<ClassId>,
+    pub bases: Vec<Base>,
+    /// This class, then its project ancestors, nearest first (depth-first, left to right).
+    pub mro: Vec<ClassId>,
+    /// The external classes anywhere in the ancestry.
+    pub externals: Vec<String>,
+}
+
+impl ClassInfo {
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    pub fn loc(&self) -> Loc {
+        Loc {
+            file: self.file,
+            span: self.def.name_span,
+        }
+    }
+}
+
+pub(super) fn index(project: &mut Project) {
+    let mut found = Vec::new();
+    for (file, source) in project.files.iter().enumerate() {
+        collect(file, &source.module, &source.ast.body, None, &mut found);
+    }
+    for (id, (info, _)) in found.iter().enumerate() {
+        project.class_by_qual.insert(info.qualname.clone(), id);
+    }
+    // Nested classes learn their outer class's id now that every class has one.
+    let outers: Vec<Option<ClassId>> = found
+        .iter()
+        .map(|(_, outer)| outer.as_ref().and_then(|q| project.class_by_qual.get(q).copied()))
+        .collect();
+    project.classes = found
+        .into_iter()
+        .zip(outers)
+        .map(|((mut info, _), outer)| {
+            info.outer = outer;
+            info
+        })
+        .collect();
+    for id in 0..project.classes.len() {
+        let bases = resolve_bases(project, id);
+        project.classes[id].bases = bases;
+    }
+    for id in 0..project.classes.len() {
+        let (mro, externals) = ancestry(project, id);
+        project.classes[id].mro = mro;
+        project.classes[id].externals = externals;
+    }
+}
+
+fn collect(
+    file: FileId,
+    prefix: &str,
+    body: &[Stmt],
+    outer: Option<&str>,
+    out: &mut Vec<(ClassInfo, Option<String>)>,
+) {
+    for stmt in scope_statements(body) {
+        let Stmt::Class(def) = stmt else { continue };
+        let qualname = format!("{prefix}.{}", def.name);
+        out.push((
+            ClassInfo {
+                file,
+                def: def.clone(),
+                qualname: qualname.clone(),
+                outer: None,
+                bases: Vec::new(),
+                mro: Vec::new(),
+                externals: Vec::new(),
+            },
+            outer.map(str::to_string),
+        ));
+        collect(file, &qualname, &def.body, Some(&qualname), out);
+    }
+}
+
+fn resolve_bases(project: &Project, id: ClassId) -> Vec<Base> {
+    let info = &project.classes[id];
+    info.def
+        .bases
+        .iter()
+        .filter_map(|base| {
+            // `class Meta(Base.Meta)` inside a serializer: `Base` is a module-level name.
+            let qual = project.qual_or_written(info.file, base)?;
+            Some(match project.class_for(&qual) {
+                Some(class) if class != id => Base::Project(class),
+                _ => Base::External(qual),
+            })
+        })
+        .collect()
+}
+
+fn ancestry(project: &Project, id: ClassId) -> (Vec<ClassId>, Vec<String>) {
+    let mut mro = Vec::new();
+    let mut externals = Vec::new();
+    let mut stack = vec![id];
+    while let Some(current) = stack.pop() {
+        if mro.contains(&current) || mro.len() > 64 {
+            continue;
+        }
+        mro.push(current);
+        for base in project.classes[current].bases.iter().rev() {
+            match base {
+                Base::Project(b) => stack.push(*b),
+                Base::External(q) if !externals.contains(q) => externals.push(q.clone()),
+                Base::External(_) => {}
+            }
+        }
+    }
+    (mro, externals)
+}
+
+impl Project {
+    /// Whether any external ancestor's qualified name satisfies `pred`.
+    pub fn inherits(&self, class: ClassId, pred: impl Fn(&str) -> bool) -> bool {
+        self.classes[class].externals.iter().any(|q| pred(q))
+    }
+
+    /// The class inherits one of `names` from DRF's module `module` (or a name written so).
+    pub fn inherits_drf(&self, class: ClassId, module: &str, names: &[&str]) -> bool {
+        self.inherits(class, |q| is_drf(q, module, names))
+    }
+
+    /// A method defined by the class or a project ancestor, with the class that defines it.
+    pub fn method(&self, class: ClassId, name: &str) -> Option<(ClassId, &FunctionDef)> {
+        self.classes[class]
+            .mro
+            .iter()
+            .find_map(|&c| self.classes[c].def.method(name).map(|m| (c, m)))
+    }
+
+    /// A class attribute (`serializer_class = …`) of the class or a project ancestor.
+    pub fn class_attribute(
+        &self,
+        class: ClassId,
+        name: &str,
+    ) -> Option<(ClassId, &crate::syntax::Expr, crate::syntax::Span)> {
+        self.classes[class].mro.iter().find_map(|&c| {
+            self.classes[c]
+                .def
+                .attribute(name)
+                .map(|(value, span)| (c, value, span))
+        })
+    }
+
+    /// The nested class `name` (`Meta`) of the class or, as Python finds it, of an ancestor.
+    pub fn nested_class(&self, class: ClassId, name: &str) -> Option<ClassId> {
+        self.classes[class].mro.iter().find_map(|&c| {
+            self.classes[c].def.nested_class(name)?;
+            self.class_by_qual
+                .get(&format!("{}.{name}", self.classes[c].qualname))
+                .copied()
+        })
+    }
+}
+
+/// `rest_framework.<module>.<Name>` for one of `names`, or the name written without a
+/// resolvable import (`serializers.ModelSerializer` in a file whose imports did not parse).
+pub fn is_drf(qual: &str, module: &str, names: &[&str]) -> bool {
+    let last = last_segment(qual);
+    if !names.contains(&last) {
+        return false;
+    }
+    let head = &qual[..qual.len() - last.len()];
+    head.is_empty()
+        || head == format!("{module}.")
+        || (head.starts_with("rest_framework.") && head.contains(module))
+}

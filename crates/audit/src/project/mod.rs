@@ -1,0 +1,301 @@
+//! The project index: every parsed file, with names resolved through imports and aliases, and
+//! classes resolved through inheritance within the project. Built once; the rules only read it.
+//!
+//! Names resolve to *qualified names*: `s.ModelSerializer` after
+//! `from rest_framework import serializers as s` is `rest_framework.serializers.ModelSerializer`;
+//! `views.ProfileViewSet` after `from accounts import views` is
+//! `accounts.views.ProfileViewSet`, which [`Project::class_for`] finds in the project (following
+//! re-exports: `from .views import *`-free `__init__` imports). Names from outside the project
+//! stay qualified names (`django.db.models.Model`) and classify classes by what they inherit.
+
+mod classes;
+pub mod exposure;
+pub mod identity;
+pub mod models;
+pub mod serializers;
+pub mod settings;
+pub mod urls;
+pub mod views;
+
+pub use classes::{Base, ClassId, ClassInfo};
+pub use identity::{HeaderRead, Identity};
+pub use models::{FieldKind, Model, ModelField, ModelId};
+pub use serializers::{Declared, FieldsSpec, Serializer};
+pub use settings::Settings;
+pub use urls::{Route, RoutePattern};
+pub use views::{Action, View, ViewId};
+
+use crate::source::{FileId, Loc, SourceFile};
+use crate::syntax::{Expr, Stmt, scope_statements};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// The qualified name `get_user_model()` and `settings.AUTH_USER_MODEL` resolve to.
+pub const USER_MODEL: &str = "<AUTH_USER_MODEL>";
+/// Django's own user model.
+pub const AUTH_USER: &str = "django.contrib.auth.models.User";
+
+/// Everything the audit knows about the code it read.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+    modules: HashMap<String, FileId>,
+    /// Every dotted suffix of every module name (`models`, `accounts.models`) → files.
+    by_suffix: HashMap<String, Vec<FileId>>,
+    /// Module-level names of each file → qualified names.
+    scopes: Vec<HashMap<String, String>>,
+    pub classes: Vec<ClassInfo>,
+    class_by_qual: HashMap<String, ClassId>,
+    pub settings: Settings,
+    pub models: Vec<Model>,
+    model_of_class: HashMap<ClassId, ModelId>,
+    /// The model `settings.AUTH_USER_MODEL` names (Django's `User` unless overridden).
+    pub user_model: ModelId,
+    pub serializers: BTreeMap<ClassId, Serializer>,
+    pub views: Vec<View>,
+    pub routes: Vec<RoutePattern>,
+    pub identity: Identity,
+}
+
+impl Project {
+    /// Index parsed files (in a stable order: the walk's).
+    pub fn build(files: Vec<SourceFile>) -> Project {
+        let mut project = Project {
+            files,
+            ..Project::default()
+        };
+        project.index_modules();
+        project.scopes = project
+            .files
+            .par_iter()
+            .map(|file| module_scope(file))
+            .collect();
+        classes::index(&mut project);
+        project.settings = settings::collect(&project);
+        models::index(&mut project);
+        serializers::index(&mut project);
+        views::index(&mut project);
+        project.routes = urls::collect(&project);
+        project.identity = identity::analyze(&project);
+        project
+    }
+
+    fn index_modules(&mut self) {
+        for (id, file) in self.files.iter().enumerate() {
+            self.modules.entry(file.module.clone()).or_insert(id);
+            let parts: Vec<&str> = file.module.split('.').collect();
+            for i in 0..parts.len() {
+                self.by_suffix
+                    .entry(parts[i..].join("."))
+                    .or_default()
+                    .push(id);
+            }
+        }
+    }
+
+    /// The file of a module name, exactly or (when the audited root sits inside the import
+    /// root, or above it) by its dotted suffix.
+    pub fn module_file(&self, name: &str) -> Option<FileId> {
+        if let Some(&id) = self.modules.get(name) {
+            return Some(id);
+        }
+        if let Some(ids) = self.by_suffix.get(name) {
+            return ids.first().copied();
+        }
+        // `project.accounts.models` when the files are named `accounts.models`.
+        let mut rest = name;
+        while let Some((_, tail)) = rest.split_once('.') {
+            if let Some(&id) = self.modules.get(tail) {
+                return Some(id);
+            }
+            rest = tail;
+        }
+        None
+    }
+
+    /// The qualified name an expression refers to, through the file's imports and aliases.
+    pub fn qual(&self, file: FileId, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name { id, .. } => self.scopes.get(file)?.get(id).cloned(),
+            Expr::Attr { value, attr, .. } => Some(format!("{}.{attr}", self.qual(file, value)?)),
+            Expr::Call(call) => {
+                let func = self.qual(file, &call.func)?;
+                (func == "django.contrib.auth.get_user_model").then(|| USER_MODEL.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Like [`qual`](Self::qual), falling back to the written dotted name for names the file
+    /// does not import (a file that failed to parse its imports, a star import).
+    pub fn qual_or_written(&self, file: FileId, expr: &Expr) -> Option<String> {
+        self.qual(file, expr).or_else(|| expr.dotted())
+    }
+
+    /// The project class a qualified name refers to, following re-exports between modules.
+    pub fn class_for(&self, qual: &str) -> Option<ClassId> {
+        self.class_for_depth(qual, 0)
+    }
+
+    fn class_for_depth(&self, qual: &str, depth: u8) -> Option<ClassId> {
+        if let Some(&id) = self.class_by_qual.get(qual) {
+            return Some(id);
+        }
+        if depth > 8 {
+            return None;
+        }
+        let parts: Vec<&str> = qual.split('.').collect();
+        for split in (1..parts.len()).rev() {
+            let Some(file) = self.module_file(&parts[..split].join(".")) else {
+                continue;
+            };
+            let rest = parts[split..].join(".");
+            let local = format!("{}.{rest}", self.files[file].module);
+            if let Some(&id) = self.class_by_qual.get(&local) {
+                return Some(id);
+            }
+            let (first, tail) = rest.split_once('.').map_or((&rest[..], ""), |(a, b)| (a, b));
+            if let Some(target) = self.scopes[file].get(first) {
+                let next = if tail.is_empty() {
+                    target.clone()
+                } else {
+                    format!("{target}.{tail}")
+                };
+                if next != qual {
+                    return self.class_for_depth(&next, depth + 1);
+                }
+            }
+            return None;
+        }
+        None
+    }
+
+    /// The class an expression names, if it is a project class.
+    pub fn class_of_expr(&self, file: FileId, expr: &Expr) -> Option<ClassId> {
+        self.class_for(&self.qual(file, expr)?)
+    }
+
+    /// The model a class is, if it is one.
+    pub fn model_of_class(&self, class: ClassId) -> Option<ModelId> {
+        self.model_of_class.get(&class).copied()
+    }
+
+    /// A finding location for a place in the project.
+    pub fn location(&self, loc: Loc, role: &str) -> overshare_finding::SourceLocation {
+        self.files[loc.file].location(loc.span, role)
+    }
+
+    /// The class declaration line of a class (its name), as a location.
+    pub fn class_location(&self, class: ClassId, role: &str) -> overshare_finding::SourceLocation {
+        let info = &self.classes[class];
+        self.location(
+            Loc {
+                file: info.file,
+                span: info.def.name_span,
+            },
+            role,
+        )
+    }
+}
+
+/// Module-level names of a file: imports, classes, functions and plain aliases.
+fn module_scope(file: &SourceFile) -> HashMap<String, String> {
+    let mut scope = HashMap::new();
+    for stmt in scope_statements(&file.ast.body) {
+        match stmt {
+            Stmt::Import { names, .. } => {
+                for n in names {
+                    match &n.asname {
+                        Some(alias) => scope.insert(alias.clone(), n.name.clone()),
+                        None => {
+                            let head = n.name.split('.').next().unwrap_or(&n.name);
+                            scope.insert(head.to_string(), head.to_string())
+                        }
+                    };
+                }
+            }
+            Stmt::ImportFrom {
+                module,
+                level,
+                names,
+                ..
+            } => {
+                let base = absolute_module(file, module.as_deref(), *level);
+                for n in names.iter().filter(|n| n.name != "*") {
+                    let bound = n.asname.clone().unwrap_or_else(|| n.name.clone());
+                    let qual = if base.is_empty() {
+                        n.name.clone()
+                    } else {
+                        format!("{base}.{}", n.name)
+                    };
+                    scope.insert(bound, qual);
+                }
+            }
+            Stmt::Class(c) => {
+                scope.insert(c.name.clone(), format!("{}.{}", file.module, c.name));
+            }
+            Stmt::Function(f) => {
+                scope.insert(f.name.clone(), format!("{}.{}", file.module, f.name));
+            }
+            _ => {}
+        }
+    }
+    alias_assignments(file, &mut scope);
+    scope
+}
+
+/// `User = get_user_model()`, `Base = serializers.ModelSerializer`: module-level aliases.
+fn alias_assignments(file: &SourceFile, scope: &mut HashMap<String, String>) {
+    for stmt in &file.ast.body {
+        let Stmt::Assign { targets, value, .. } = stmt else {
+            continue;
+        };
+        let qual = match value {
+            Expr::Call(call) => call
+                .func
+                .dotted()
+                .and_then(|d| resolve_in(scope, &d))
+                .filter(|q| q == "django.contrib.auth.get_user_model")
+                .map(|_| USER_MODEL.to_string()),
+            Expr::Name { .. } | Expr::Attr { .. } => {
+                value.dotted().and_then(|d| resolve_in(scope, &d))
+            }
+            _ => None,
+        };
+        if let Some(qual) = qual {
+            for target in targets.iter().filter_map(Expr::as_name) {
+                scope.insert(target.to_string(), qual.clone());
+            }
+        }
+    }
+}
+
+fn resolve_in(scope: &HashMap<String, String>, dotted: &str) -> Option<String> {
+    let (head, tail) = dotted.split_once('.').map_or((dotted, ""), |(a, b)| (a, b));
+    let base = scope.get(head)?;
+    Some(if tail.is_empty() {
+        base.clone()
+    } else {
+        format!("{base}.{tail}")
+    })
+}
+
+/// The absolute module of `from <dots><module> import …` in `file`.
+fn absolute_module(file: &SourceFile, module: Option<&str>, level: u32) -> String {
+    if level == 0 {
+        return module.unwrap_or("").to_string();
+    }
+    let mut base: Vec<&str> = file.package().split('.').filter(|s| !s.is_empty()).collect();
+    for _ in 1..level {
+        base.pop();
+    }
+    if let Some(m) = module {
+        base.push(m);
+    }
+    base.join(".")
+}
+
+/// The last dotted segment of a qualified name.
+pub fn last_segment(qual: &str) -> &str {
+    qual.rsplit('.').next().unwrap_or(qual)
+}

@@ -1,0 +1,328 @@
+//! The adapter to the Python parser (ruff's `ruff_python_parser` / `ruff_python_ast`, pinned to
+//! `=0.0.10`: later versions need a newer Rust, and ruff promises no API stability). This is
+//! the only module that names a ruff type: it parses a file, recovering from syntax errors, and
+//! lowers the tree into [`crate::syntax`]. A parser upgrade (or a switch to tree-sitter) is a
+//! change to this file alone.
+
+use crate::syntax::{Call, ClassDef, CmpOp, Expr, FunctionDef, ImportName, Keyword, Module, Span, Stmt};
+use ruff_python_ast as ast;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_text_size::{Ranged, TextRange};
+use std::sync::Arc;
+
+/// A syntax error the parser recovered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Parse a module. Never fails: on a syntax error the parser keeps going and the tree holds
+/// what it could make of the rest, so the audit still sees every class that parsed.
+pub fn parse(source: &str) -> (Module, Vec<SyntaxError>) {
+    let parsed = ruff_python_parser::parse_unchecked_source(source, ast::PySourceType::Python);
+    let errors = parsed
+        .errors()
+        .iter()
+        .map(|e| SyntaxError {
+            span: span(e.location),
+            message: e.error.to_string(),
+        })
+        .collect();
+    let body = parsed.suite().iter().map(stmt).collect();
+    (Module { body }, errors)
+}
+
+fn span(range: TextRange) -> Span {
+    Span {
+        start: range.start().to_u32(),
+        end: range.end().to_u32(),
+    }
+}
+
+fn stmts(body: &[ast::Stmt]) -> Vec<Stmt> {
+    body.iter().map(stmt).collect()
+}
+
+fn stmt(s: &ast::Stmt) -> Stmt {
+    let sp = span(s.range());
+    match s {
+        ast::Stmt::ClassDef(c) => Stmt::Class(Arc::new(class_def(c))),
+        ast::Stmt::FunctionDef(f) => Stmt::Function(Arc::new(function_def(f))),
+        ast::Stmt::Assign(a) => Stmt::Assign {
+            targets: a.targets.iter().map(expr).collect(),
+            value: expr(&a.value),
+            span: sp,
+        },
+        ast::Stmt::AnnAssign(a) => match &a.value {
+            Some(value) => Stmt::Assign {
+                targets: vec![expr(&a.target)],
+                value: expr(value),
+                span: sp,
+            },
+            None => Stmt::Other { span: sp },
+        },
+        ast::Stmt::AugAssign(a) => Stmt::AugAssign {
+            target: expr(&a.target),
+            value: expr(&a.value),
+            span: sp,
+        },
+        ast::Stmt::Import(i) => Stmt::Import {
+            names: i.names.iter().map(import_name).collect(),
+            span: sp,
+        },
+        ast::Stmt::ImportFrom(i) => Stmt::ImportFrom {
+            module: i.module.as_ref().map(|m| m.id.to_string()),
+            level: i.level,
+            names: i.names.iter().map(import_name).collect(),
+            span: sp,
+        },
+        ast::Stmt::If(i) => if_stmt(&i.test, &i.body, &i.elif_else_clauses, sp),
+        ast::Stmt::Return(r) => Stmt::Return {
+            value: r.value.as_deref().map(expr),
+            span: sp,
+        },
+        ast::Stmt::Raise(r) => Stmt::Raise {
+            exc: r.exc.as_deref().map(expr),
+            span: sp,
+        },
+        ast::Stmt::Expr(e) => Stmt::Expr {
+            value: expr(&e.value),
+            span: sp,
+        },
+        ast::Stmt::Pass(_)
+        | ast::Stmt::Break(_)
+        | ast::Stmt::Continue(_)
+        | ast::Stmt::Global(_)
+        | ast::Stmt::Nonlocal(_) => Stmt::Other { span: sp },
+        _ => block(s, sp),
+    }
+}
+
+/// `if a: … elif b: … else: …` as `If(a, …, [If(b, …, […])])`.
+fn if_stmt(test: &ast::Expr, body: &[ast::Stmt], clauses: &[ast::ElifElseClause], sp: Span) -> Stmt {
+    let orelse = match clauses.split_first() {
+        None => Vec::new(),
+        Some((first, rest)) => match &first.test {
+            Some(t) => vec![if_stmt(t, &first.body, rest, span(first.range))],
+            None => stmts(&first.body),
+        },
+    };
+    Stmt::If {
+        test: expr(test),
+        body: stmts(body),
+        orelse,
+        span: sp,
+    }
+}
+
+/// Collects the direct children of a node the audit does not model: ruff's `walk_*` functions
+/// call `visit_stmt`/`visit_expr` on each direct child, which we lower without descending.
+#[derive(Default)]
+struct Children {
+    exprs: Vec<Expr>,
+    stmts: Vec<Stmt>,
+}
+
+impl<'a> Visitor<'a> for Children {
+    fn visit_stmt(&mut self, s: &'a ast::Stmt) {
+        self.stmts.push(stmt(s));
+    }
+    fn visit_expr(&mut self, e: &'a ast::Expr) {
+        self.exprs.push(expr(e));
+    }
+}
+
+fn block(s: &ast::Stmt, sp: Span) -> Stmt {
+    let mut children = Children::default();
+    visitor::walk_stmt(&mut children, s);
+    Stmt::Block {
+        exprs: children.exprs,
+        body: children.stmts,
+        span: sp,
+    }
+}
+
+fn class_def(c: &ast::StmtClassDef) -> ClassDef {
+    let (bases, _) = c
+        .arguments
+        .as_deref()
+        .map(arguments)
+        .unwrap_or_default();
+    ClassDef {
+        name: c.name.id.to_string(),
+        name_span: span(c.name.range),
+        bases,
+        decorators: c.decorator_list.iter().map(|d| expr(&d.expression)).collect(),
+        body: stmts(&c.body),
+        span: span(c.range),
+    }
+}
+
+fn function_def(f: &ast::StmtFunctionDef) -> FunctionDef {
+    let params = f
+        .parameters
+        .iter()
+        .map(|p| p.name().id.to_string())
+        .collect();
+    FunctionDef {
+        name: f.name.id.to_string(),
+        name_span: span(f.name.range),
+        params,
+        decorators: f.decorator_list.iter().map(|d| expr(&d.expression)).collect(),
+        body: stmts(&f.body),
+        span: span(f.range),
+    }
+}
+
+fn import_name(alias: &ast::Alias) -> ImportName {
+    ImportName {
+        name: alias.name.id.to_string(),
+        asname: alias.asname.as_ref().map(|a| a.id.to_string()),
+        span: span(alias.range),
+    }
+}
+
+fn arguments(args: &ast::Arguments) -> (Vec<Expr>, Vec<Keyword>) {
+    let positional = args.args.iter().map(expr).collect();
+    let keywords = args
+        .keywords
+        .iter()
+        .map(|k| Keyword {
+            arg: k.arg.as_ref().map(|a| a.id.to_string()),
+            value: expr(&k.value),
+            span: span(k.range),
+        })
+        .collect();
+    (positional, keywords)
+}
+
+fn expr(e: &ast::Expr) -> Expr {
+    let sp = span(e.range());
+    match e {
+        ast::Expr::Name(n) => Expr::Name {
+            id: n.id.to_string(),
+            span: sp,
+        },
+        ast::Expr::Attribute(a) => Expr::Attr {
+            value: Box::new(expr(&a.value)),
+            attr: a.attr.id.to_string(),
+            span: sp,
+        },
+        ast::Expr::Call(c) => {
+            let (args, keywords) = arguments(&c.arguments);
+            Expr::Call(Box::new(Call {
+                func: expr(&c.func),
+                args,
+                keywords,
+                span: sp,
+            }))
+        }
+        ast::Expr::StringLiteral(s) => Expr::Str {
+            value: s.value.to_str().to_string(),
+            span: sp,
+        },
+        ast::Expr::NumberLiteral(n) => Expr::Int {
+            value: match &n.value {
+                ast::Number::Int(i) => i.as_i64(),
+                _ => None,
+            },
+            span: sp,
+        },
+        ast::Expr::BooleanLiteral(b) => Expr::Bool {
+            value: b.value,
+            span: sp,
+        },
+        ast::Expr::NoneLiteral(_) => Expr::NoneLit { span: sp },
+        ast::Expr::List(l) => seq(&l.elts, sp),
+        ast::Expr::Tuple(t) => seq(&t.elts, sp),
+        ast::Expr::Set(s) => seq(&s.elts, sp),
+        ast::Expr::Dict(d) => Expr::Dict {
+            items: d
+                .items
+                .iter()
+                .map(|item| (item.key.as_ref().map(expr), expr(&item.value)))
+                .collect(),
+            span: sp,
+        },
+        ast::Expr::Subscript(s) => Expr::Subscript {
+            value: Box::new(expr(&s.value)),
+            index: Box::new(expr(&s.slice)),
+            span: sp,
+        },
+        ast::Expr::Compare(c) => Expr::Compare {
+            left: Box::new(expr(&c.left)),
+            ops: c.ops.iter().map(cmp_op).collect(),
+            comparators: c.comparators.iter().map(expr).collect(),
+            span: sp,
+        },
+        ast::Expr::BoolOp(b) => Expr::BoolOp {
+            is_and: b.op == ast::BoolOp::And,
+            values: b.values.iter().map(expr).collect(),
+            span: sp,
+        },
+        ast::Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => Expr::Not {
+            operand: Box::new(expr(&u.operand)),
+            span: sp,
+        },
+        _ => {
+            let mut children = Children::default();
+            visitor::walk_expr(&mut children, e);
+            Expr::Other {
+                children: children.exprs,
+                span: sp,
+            }
+        }
+    }
+}
+
+fn seq(elts: &[ast::Expr], sp: Span) -> Expr {
+    Expr::Seq {
+        elts: elts.iter().map(expr).collect(),
+        span: sp,
+    }
+}
+
+fn cmp_op(op: &ast::CmpOp) -> CmpOp {
+    match op {
+        ast::CmpOp::Eq => CmpOp::Eq,
+        ast::CmpOp::NotEq => CmpOp::NotEq,
+        ast::CmpOp::In => CmpOp::In,
+        ast::CmpOp::NotIn => CmpOp::NotIn,
+        ast::CmpOp::Is => CmpOp::Is,
+        ast::CmpOp::IsNot => CmpOp::IsNot,
+        _ => CmpOp::Order,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowers_classes_calls_and_strings() {
+        let (module, errors) = parse("class A(b.C):\n    x = f('s', k=True)\n");
+        assert!(errors.is_empty());
+        let Stmt::Class(class) = &module.body[0] else {
+            panic!("not a class: {:?}", module.body[0]);
+        };
+        assert_eq!(class.name, "A");
+        assert_eq!(class.bases[0].dotted().as_deref(), Some("b.C"));
+        let (value, _) = class.attribute("x").unwrap();
+        let call = value.as_call().unwrap();
+        assert_eq!(call.args[0].as_str(), Some("s"));
+        assert!(call.flag("k"));
+    }
+
+    #[test]
+    fn recovers_from_a_syntax_error() {
+        let (module, errors) = parse("def f(:\n    pass\n\nclass Later:\n    y = 1\n");
+        assert!(!errors.is_empty());
+        assert!(
+            module
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Class(c) if c.name == "Later"))
+        );
+    }
+}

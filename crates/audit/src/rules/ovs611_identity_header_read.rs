@@ -1,0 +1,50 @@
+#![doc = include_str!("../../docs/OVS611.md")]
+
+use super::{Ctx, Report};
+use crate::project::identity::HeaderKind;
+use overshare_finding::{Category, Confidence, Finding, RuleMeta, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "OVS611",
+    name: "identity-header-read",
+    category: Category::Source,
+    default_severity: Severity::High,
+    cwe: &["CWE-290", "CWE-346"],
+    owasp: &["API2:2023"],
+    summary: "Client-certificate identity read from a request header",
+    doc: include_str!("../../docs/OVS611.md"),
+};
+
+pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let project = ctx.project;
+    for read in &project.identity.reads {
+        if !read.from_header || read.kind != HeaderKind::Identity {
+            continue;
+        }
+        let header = &read.header;
+        out.push(ctx.finding(
+            &META,
+            Report {
+                subject: read.function.clone(),
+                key: header.to_ascii_lowercase(),
+                title: format!("Client identity taken from the `{header}` header"),
+                message: format!(
+                    "`{}` takes the client's identity from the `{header}` request header. A \
+                     client can send that header itself: it is only trustworthy when every proxy \
+                     in front of the app overwrites it (`proxy_set_header {header} $ssl_client_s_dn_cn;`) \
+                     and the app cannot be reached except through them.",
+                    read.function
+                ),
+                remediation: format!(
+                    "Make the TLS-terminating proxy always set `{header}` (never pass the client's \
+                     value on), keep the app unreachable except through it, and check the \
+                     verification result (`X-SSL-Client-Verify == \"SUCCESS\"`) before trusting it."
+                ),
+                severity: None,
+                // Whether it is exploitable depends on the proxy (OVS65x rules check it).
+                confidence: Some(Confidence::Medium),
+                locations: vec![project.location(read.loc, read.role)],
+            },
+        ));
+    }
+}

@@ -1,0 +1,458 @@
+//! Our own small Python syntax tree: what the rules need of a module, nothing more.
+//!
+//! The parser's tree (ruff's) is lowered into these types by [`crate::python`], the only module
+//! that knows the parser. Everything the audit does not look into (comprehensions, lambdas,
+//! f-strings, binary operators, loops, `with`, `try`) is kept as [`Expr::Other`] or
+//! [`Stmt::Block`] with its children, so a walk still reaches every call and attribute inside.
+
+use std::sync::Arc;
+
+/// A byte range in the file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A comparison operator (only the distinctions the rules make).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    In,
+    NotIn,
+    Is,
+    IsNot,
+    Order,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Name {
+        id: String,
+        span: Span,
+    },
+    Attr {
+        value: Box<Expr>,
+        attr: String,
+        span: Span,
+    },
+    Call(Box<Call>),
+    Str {
+        value: String,
+        span: Span,
+    },
+    Int {
+        value: Option<i64>,
+        span: Span,
+    },
+    Bool {
+        value: bool,
+        span: Span,
+    },
+    NoneLit {
+        span: Span,
+    },
+    /// A list, tuple or set display.
+    Seq {
+        elts: Vec<Expr>,
+        span: Span,
+    },
+    Dict {
+        items: Vec<(Option<Expr>, Expr)>,
+        span: Span,
+    },
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+        span: Span,
+    },
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+        span: Span,
+    },
+    /// `and`/`or` chains (`is_and` tells which).
+    BoolOp {
+        is_and: bool,
+        values: Vec<Expr>,
+        span: Span,
+    },
+    Not {
+        operand: Box<Expr>,
+        span: Span,
+    },
+    /// Anything else, with its direct sub-expressions.
+    Other {
+        children: Vec<Expr>,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub func: Expr,
+    pub args: Vec<Expr>,
+    pub keywords: Vec<Keyword>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyword {
+    /// `None` for `**kwargs`.
+    pub arg: Option<String>,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportName {
+    /// The dotted name imported (`rest_framework.serializers`, or `ModelSerializer`).
+    pub name: String,
+    pub asname: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stmt {
+    Class(Arc<ClassDef>),
+    Function(Arc<FunctionDef>),
+    /// `a = b = value`, and `a: T = value`.
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+        span: Span,
+    },
+    AugAssign {
+        target: Expr,
+        value: Expr,
+        span: Span,
+    },
+    Import {
+        names: Vec<ImportName>,
+        span: Span,
+    },
+    ImportFrom {
+        module: Option<String>,
+        level: u32,
+        names: Vec<ImportName>,
+        span: Span,
+    },
+    /// `elif` chains are lowered to nested `If`s in `orelse`.
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+        span: Span,
+    },
+    Return {
+        value: Option<Expr>,
+        span: Span,
+    },
+    Raise {
+        exc: Option<Expr>,
+        span: Span,
+    },
+    Expr {
+        value: Expr,
+        span: Span,
+    },
+    /// A compound statement the audit does not distinguish (`for`, `while`, `with`, `try`,
+    /// `match`): its header expressions and every statement of every body, in source order.
+    Block {
+        exprs: Vec<Expr>,
+        body: Vec<Stmt>,
+        span: Span,
+    },
+    Other {
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassDef {
+    pub name: String,
+    pub name_span: Span,
+    pub bases: Vec<Expr>,
+    pub decorators: Vec<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub name: String,
+    pub name_span: Span,
+    pub params: Vec<String>,
+    pub decorators: Vec<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// One parsed module.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Module {
+    pub body: Vec<Stmt>,
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Name { span, .. }
+            | Expr::Attr { span, .. }
+            | Expr::Str { span, .. }
+            | Expr::Int { span, .. }
+            | Expr::Bool { span, .. }
+            | Expr::NoneLit { span }
+            | Expr::Seq { span, .. }
+            | Expr::Dict { span, .. }
+            | Expr::Subscript { span, .. }
+            | Expr::Compare { span, .. }
+            | Expr::BoolOp { span, .. }
+            | Expr::Not { span, .. }
+            | Expr::Other { span, .. } => *span,
+            Expr::Call(call) => call.span,
+        }
+    }
+
+    /// The string of a string literal.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Expr::Str { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn as_call(&self) -> Option<&Call> {
+        match self {
+            Expr::Call(call) => Some(call),
+            _ => None,
+        }
+    }
+
+    pub fn as_name(&self) -> Option<&str> {
+        match self {
+            Expr::Name { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// `a.b.c` as `["a", "b", "c"]`, for plain names and attribute chains only.
+    pub fn dotted(&self) -> Option<String> {
+        match self {
+            Expr::Name { id, .. } => Some(id.clone()),
+            Expr::Attr { value, attr, .. } => Some(format!("{}.{attr}", value.dotted()?)),
+            _ => None,
+        }
+    }
+
+    /// The direct sub-expressions, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Attr { value, .. } | Expr::Not { operand: value, .. } => vec![value],
+            Expr::Call(call) => std::iter::once(&call.func)
+                .chain(call.args.iter())
+                .chain(call.keywords.iter().map(|k| &k.value))
+                .collect(),
+            Expr::Seq { elts, .. } => elts.iter().collect(),
+            Expr::Dict { items, .. } => items
+                .iter()
+                .flat_map(|(k, v)| k.iter().chain(std::iter::once(v)))
+                .collect(),
+            Expr::Subscript { value, index, .. } => vec![value, index],
+            Expr::Compare {
+                left, comparators, ..
+            } => std::iter::once(&**left).chain(comparators.iter()).collect(),
+            Expr::BoolOp { values, .. } => values.iter().collect(),
+            Expr::Other { children, .. } => children.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Visit this expression and every expression inside it, depth first; `f` returns false
+    /// to skip an expression's children.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Expr) -> bool) {
+        if f(self) {
+            for child in self.children() {
+                child.walk(f);
+            }
+        }
+    }
+
+    /// Whether any expression inside satisfies `pred`.
+    pub fn any(&self, pred: &mut impl FnMut(&Expr) -> bool) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| {
+            if !found && pred(e) {
+                found = true;
+            }
+            !found
+        });
+        found
+    }
+
+    /// The elements of a list/tuple/set display.
+    pub fn elements(&self) -> Option<&[Expr]> {
+        match self {
+            Expr::Seq { elts, .. } => Some(elts),
+            _ => None,
+        }
+    }
+}
+
+impl Call {
+    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+        self.keywords
+            .iter()
+            .find(|k| k.arg.as_deref() == Some(name))
+            .map(|k| &k.value)
+    }
+
+    /// The method name when the call is `receiver.method(...)`.
+    pub fn method(&self) -> Option<(&Expr, &str)> {
+        match &self.func {
+            Expr::Attr { value, attr, .. } => Some((value, attr)),
+            _ => None,
+        }
+    }
+
+    /// A keyword argument set to the literal `True`.
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.keyword(name), Some(Expr::Bool { value: true, .. }))
+    }
+}
+
+impl Stmt {
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::Class(c) => c.span,
+            Stmt::Function(f) => f.span,
+            Stmt::Assign { span, .. }
+            | Stmt::AugAssign { span, .. }
+            | Stmt::Import { span, .. }
+            | Stmt::ImportFrom { span, .. }
+            | Stmt::If { span, .. }
+            | Stmt::Return { span, .. }
+            | Stmt::Raise { span, .. }
+            | Stmt::Expr { span, .. }
+            | Stmt::Block { span, .. }
+            | Stmt::Other { span } => *span,
+        }
+    }
+
+    /// The expressions directly in this statement (not in nested statements).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Stmt::Assign { targets, value, .. } => {
+                targets.iter().chain(std::iter::once(value)).collect()
+            }
+            Stmt::AugAssign { target, value, .. } => vec![target, value],
+            Stmt::If { test, .. } => vec![test],
+            Stmt::Return { value, .. } => value.iter().collect(),
+            Stmt::Raise { exc, .. } => exc.iter().collect(),
+            Stmt::Expr { value, .. } => vec![value],
+            Stmt::Block { exprs, .. } => exprs.iter().collect(),
+            Stmt::Class(c) => c.bases.iter().chain(c.decorators.iter()).collect(),
+            Stmt::Function(f) => f.decorators.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The statements nested directly in this one (bodies of `if`, blocks; not class or
+    /// function bodies, which are scopes of their own).
+    pub fn nested(&self) -> Vec<&Stmt> {
+        match self {
+            Stmt::If { body, orelse, .. } => body.iter().chain(orelse.iter()).collect(),
+            Stmt::Block { body, .. } => body.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every statement of a scope body, including those nested in `if`/`for`/`with`/`try`, but not
+/// inside nested functions or classes.
+pub fn scope_statements(body: &[Stmt]) -> Vec<&Stmt> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Stmt> = body.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        out.push(stmt);
+        stack.extend(stmt.nested().into_iter().rev());
+    }
+    out
+}
+
+/// Visit every expression of a scope body (statements nested in blocks included, nested
+/// functions and classes excluded).
+pub fn walk_scope_exprs<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr) -> bool) {
+    for stmt in scope_statements(body) {
+        for expr in stmt.exprs() {
+            expr.walk(f);
+        }
+    }
+}
+
+/// Every function defined in a body, methods of nested classes and nested functions included.
+pub fn all_functions(body: &[Stmt]) -> Vec<&Arc<FunctionDef>> {
+    let mut out = Vec::new();
+    for stmt in scope_statements(body) {
+        match stmt {
+            Stmt::Function(f) => {
+                out.push(f);
+                out.extend(all_functions(&f.body));
+            }
+            Stmt::Class(c) => out.extend(all_functions(&c.body)),
+            _ => {}
+        }
+    }
+    out
+}
+
+impl ClassDef {
+    /// The methods defined directly in the class body.
+    pub fn method(&self, name: &str) -> Option<&FunctionDef> {
+        self.body.iter().find_map(|stmt| match stmt {
+            Stmt::Function(f) if f.name == name => Some(&**f),
+            _ => None,
+        })
+    }
+
+    pub fn methods(&self) -> impl Iterator<Item = &FunctionDef> {
+        self.body.iter().filter_map(|stmt| match stmt {
+            Stmt::Function(f) => Some(&**f),
+            _ => None,
+        })
+    }
+
+    /// A class nested directly in the body (`Meta`).
+    pub fn nested_class(&self, name: &str) -> Option<&Arc<ClassDef>> {
+        self.body.iter().find_map(|stmt| match stmt {
+            Stmt::Class(c) if c.name == name => Some(c),
+            _ => None,
+        })
+    }
+
+    /// `name = value` in the class body (the last one wins, as in Python).
+    pub fn attribute(&self, name: &str) -> Option<(&Expr, Span)> {
+        self.assignments()
+            .filter(|(target, _, _)| *target == name)
+            .map(|(_, value, span)| (value, span))
+            .last()
+    }
+
+    /// `(name, value, statement span)` of every simple assignment in the class body.
+    pub fn assignments(&self) -> impl Iterator<Item = (&str, &Expr, Span)> {
+        self.body.iter().flat_map(|stmt| match stmt {
+            Stmt::Assign {
+                targets,
+                value,
+                span,
+            } => targets
+                .iter()
+                .filter_map(|t| t.as_name())
+                .map(|name| (name, value, *span))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    }
+}
