@@ -162,8 +162,8 @@ async fn write_operations_are_skipped_and_detail_ids_come_from_lists() {
         .find(|c| c["path"] == "/api/orders/{id}/")
         .unwrap();
     assert_eq!(finding_free_detail["requests"], 2);
-    assert_eq!(report["summary"]["operations_total"], 11);
-    assert_eq!(report["summary"]["operations_tested"], 10);
+    assert_eq!(report["summary"]["operations_total"], 15);
+    assert_eq!(report["summary"]["operations_tested"], 13);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -650,4 +650,112 @@ async fn each_fail_on_level_sets_the_exit_code() {
             "--fail-on {level} with {at_or_above} at or above"
         );
     }
+}
+
+fn rule_paths(report: &Value, rule: &str) -> Vec<String> {
+    let mut paths: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["operation"]["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.dedup();
+    paths
+}
+
+fn check_status(report: &Value, id: &str) -> String {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("check {id}"))["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cross_identity_bola_and_unfiltered_list_found_and_the_edge_holds() {
+    let demo = Demo::start().await;
+    let (_, report) = json_scan(&demo, &[]).await;
+    // The order detail is looked up by id alone; the shipments list is not scoped.
+    assert_eq!(rule_paths(&report, "OVS301"), ["/api/orders/{id}/"]);
+    assert_eq!(rule_paths(&report, "OVS302"), ["/api/shipments/"]);
+    let bola = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "OVS301")
+        .unwrap();
+    assert!(bola["message"].as_str().unwrap().contains("7 of 7 fields equal"), "{bola}");
+    // The demo's server verifies certificates itself: no certificate, a rogue one and forged
+    // headers all get nothing.
+    for (id, status) in [
+        ("no-certificate", "passed"),
+        ("rogue-ca", "passed"),
+        ("forged-identity-headers", "passed"),
+        ("cross-identity-objects", "failed"),
+        ("unfiltered-collections", "failed"),
+        ("mass-assignment", "skipped"),
+    ] {
+        assert_eq!(check_status(&report, id), status, "{id}");
+    }
+    let authz_or_edge = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            let rule = f["rule"].as_str().unwrap();
+            rule.starts_with("OVS3") || rule.starts_with("OVS4") || rule.starts_with("OVS5")
+        })
+        .count();
+    assert_eq!(authz_or_edge, 2, "only the order detail and the shipments list");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_active_finds_mass_assignment_and_restores_the_values() {
+    let output = overshare(vec![
+        "demo".into(),
+        "--active".into(),
+        "--format".into(),
+        "json".into(),
+        "--quiet".into(),
+    ])
+    .await;
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {}", stderr(&output)));
+    let stderr = stderr(&output);
+    assert!(stderr.contains("PATCH /api/members/{id}/: one extra property"), "{stderr}");
+    let mut fields: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "OVS501")
+        .map(|f| {
+            assert!(
+                f["message"].as_str().unwrap().contains("wrote the original value back"),
+                "{f}"
+            );
+            f["location"]["field"].as_str().unwrap()
+        })
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["is_staff", "role"]);
+    assert_eq!(check_status(&report, "mass-assignment"), "failed");
+    let patch = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["method"] == "PATCH")
+        .unwrap();
+    assert_eq!(patch["status"], "tested", "{patch}");
+    let post = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["method"] == "POST")
+        .unwrap();
+    assert!(post["reason"].as_str().unwrap().contains("never sends DELETE"), "{post}");
 }

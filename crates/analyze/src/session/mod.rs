@@ -184,6 +184,8 @@ impl<'a> Session<'a> {
             &self.options,
         ));
         late.extend(self.writes.judge(self.analyzer.classifier));
+        // Identities in the order given, whatever order their answers arrived in.
+        late.sort_by_key(|o| self.rank(o.identity.as_deref()));
         self.observations.sort_by_key(|(key, _)| *key);
         let observations = self
             .observations
@@ -227,7 +229,7 @@ pub(crate) fn verdict(
         0 => (overshare_finding::CheckStatus::Passed, passed),
         n => (
             overshare_finding::CheckStatus::Failed,
-            format!("{n} finding(s) of {rule}; see the findings below"),
+            format!("{n} finding(s) of rule {rule} in this report"),
         ),
     };
     Check {
