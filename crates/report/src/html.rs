@@ -195,6 +195,7 @@ struct View<'a> {
     groups: Vec<GroupView<'a>>,
     coverage: Vec<CoverageView<'a>>,
     skipped_count: usize,
+    checks: &'a [overshare_finding::Check],
     errors: &'a [String],
     rules: Vec<RuleView>,
 }
@@ -363,6 +364,7 @@ impl<'a> View<'a> {
                 .iter()
                 .filter(|c| c.status == CoverageStatus::Skipped)
                 .count(),
+            checks: &report.checks,
             errors: &report.errors,
             rules: rule_views(&findings, rules, &anchors, &groups),
             groups,

@@ -10,6 +10,10 @@
 //! - A skipped operation is one skipped case (per identity when the coverage names identities)
 //!   with the reason: the count of skipped cases is then the count of skipped operations.
 //! - Findings not tied to an operation (static audit) form a `source` suite, a case each.
+//! - A `checks` suite (after `identities`) has a case per check of the run (no certificate,
+//!   rogue CA, forged identity headers, cross-identity objects, unfiltered lists, mass
+//!   assignment): passed, skipped with the reason, or a `<failure>` whose `type` is the rule;
+//!   the findings themselves are in the operations' suites.
 //! - A first `identities` suite has a case per identity of the run, an `<error>` for one that
 //!   could not be used (its handshake failed: nothing it should have seen was tested), the run's
 //!   properties (target, spec, score, grade), its duration, and its non-fatal errors in
@@ -34,7 +38,7 @@
 
 use std::fmt::Write as _;
 
-use overshare_finding::Finding;
+use overshare_finding::{CheckStatus, Finding};
 
 use crate::context::{finding_identities, is_operation};
 use crate::model::{CoverageEntry, CoverageStatus, Report};
@@ -51,6 +55,7 @@ const HOSTNAME: &str = "localhost";
 pub fn to_junit(report: &Report) -> String {
     let timestamp = timestamp(&report.started_at);
     let mut suites = vec![identities_suite(report)];
+    suites.extend(checks_suite(report));
     suites.extend(operation_suites(report));
     if let Some(suite) = source_suite(report) {
         suites.push(suite);
@@ -81,6 +86,11 @@ struct Case<'r> {
 
 enum Outcome<'r> {
     Passed,
+    /// A check that failed: its findings are in the operations' suites.
+    CheckFailed {
+        rule: String,
+        detail: String,
+    },
     Failed {
         findings: Vec<&'r Finding>,
         /// The operation was skipped and yet has findings (from the spec alone): say both.
@@ -99,7 +109,8 @@ impl Suite<'_> {
     }
 
     fn write(&self, out: &mut String, id: usize, timestamp: &str) {
-        let failures = self.count(|o| matches!(o, Outcome::Failed { .. }));
+        let failures =
+            self.count(|o| matches!(o, Outcome::Failed { .. } | Outcome::CheckFailed { .. }));
         let errors = self.count(|o| matches!(o, Outcome::Error { .. }));
         let skipped = self.count(|o| matches!(o, Outcome::Skipped(_)));
         // Writing to a String cannot fail.
@@ -152,6 +163,14 @@ impl Case<'_> {
         );
         match &self.outcome {
             Outcome::Passed => out.push_str("/>\n"),
+            Outcome::CheckFailed { rule, detail } => {
+                let _ = writeln!(
+                    out,
+                    ">\n      <failure message=\"{}\" type=\"{}\"/>\n    </testcase>",
+                    attr(detail),
+                    attr(rule)
+                );
+            }
             Outcome::Skipped(reason) => {
                 let _ = writeln!(
                     out,
@@ -327,6 +346,44 @@ fn identities_suite(report: &Report) -> Suite<'_> {
         system_out,
         system_err: report.errors.join("\n"),
     }
+}
+
+/// One test case per check (mTLS edge, cross-identity, mass assignment), so that a CI
+/// dashboard shows "requests without a certificate: passed" and not only failures.
+fn checks_suite(report: &Report) -> Option<Suite<'_>> {
+    if report.checks.is_empty() {
+        return None;
+    }
+    let cases = report
+        .checks
+        .iter()
+        .map(|check| Case {
+            classname: "check".into(),
+            name: format!("{}: {}", check.id, check.title),
+            outcome: match check.status {
+                CheckStatus::Passed => Outcome::Passed,
+                CheckStatus::Skipped => Outcome::Skipped(check.detail.clone()),
+                CheckStatus::Failed => Outcome::CheckFailed {
+                    rule: check.rule.clone().unwrap_or_default(),
+                    detail: check.detail.clone(),
+                },
+            },
+        })
+        .collect();
+    let system_out = report
+        .checks
+        .iter()
+        .map(|c| format!("{} {}: {}", c.status.as_str(), c.id, c.detail))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(Suite {
+        name: "checks".into(),
+        properties: Vec::new(),
+        cases,
+        time_ms: 0,
+        system_out,
+        system_err: String::new(),
+    })
 }
 
 /// A suite per operation of the coverage, then per operation only findings name.

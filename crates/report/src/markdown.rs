@@ -258,6 +258,23 @@ fn group_table(group: &Group<'_>, ctx: &RenderContext) -> String {
 fn notes(report: &Report) -> String {
     let mut lines = Vec::new();
 
+    // The checks in one line: passed ones are news too ("no certificate: refused").
+    if !report.checks.is_empty() {
+        let checks: Vec<String> = report
+            .checks
+            .iter()
+            .map(|c| {
+                let mark = match c.status {
+                    overshare_finding::CheckStatus::Passed => "✅",
+                    overshare_finding::CheckStatus::Failed => "❌",
+                    overshare_finding::CheckStatus::Skipped => "⏭️",
+                };
+                format!("{mark} {}", cut(&c.title, CELL_LIMIT))
+            })
+            .collect();
+        lines.push(format!("**Checks:** {}.", checks.join(" · ")));
+    }
+
     let clean = report
         .coverage
         .iter()

@@ -165,6 +165,7 @@ fn a_case_per_operation_and_identity() {
         names,
         [
             "identities",
+            "checks",
             "GET /api/profiles/",
             "GET /api/profiles/{id}/",
             "GET /api/orders/{id}/",
@@ -204,6 +205,14 @@ fn a_case_per_operation_and_identity() {
     let c = case(&suites, "identity", "legacy");
     assert_eq!((c.2, c.3.as_str()), ("error", "identity-failed"));
     assert_eq!(case(&suites, "identity", "partner-a").2, "passed");
+    // A case per check: passed, failed with its rule, skipped with its reason.
+    let passed = "no-certificate: Requests without a client certificate";
+    assert_eq!(case(&suites, "check", passed).2, "passed");
+    let failed = "cross-identity-objects: Objects of one identity requested by another";
+    let c = case(&suites, "check", failed);
+    assert_eq!((c.2, c.3.as_str()), ("failure", "OVS301"));
+    let skipped = "mass-assignment: Writes of properties the request schema does not allow";
+    assert_eq!(case(&suites, "check", skipped).2, "skipped");
 }
 
 #[test]
@@ -225,10 +234,10 @@ fn totals_match_the_cases() {
     }
     let suites = suites(&to_junit(&common::sample_report()));
     let total = |f: fn(&SuiteSeen) -> usize| suites.iter().map(f).sum::<usize>();
-    // 3 identities; 2 + 2 + (2 + any) tested cases; 3 skipped; 1 static.
-    assert_eq!(total(|s| s.tests), 3 + 7 + 3 + 1);
-    assert_eq!(total(|s| s.failures), 2 + 2 + 2 + 1);
-    assert_eq!(total(|s| s.skipped), 3);
+    // 3 identities; 3 checks; 2 + 2 + (2 + any) tested cases; 3 skipped; 1 static.
+    assert_eq!(total(|s| s.tests), 3 + 3 + 7 + 3 + 1);
+    assert_eq!(total(|s| s.failures), 1 + 2 + 2 + 2 + 1);
+    assert_eq!(total(|s| s.skipped), 1 + 3);
     assert_eq!(total(|s| s.errors), 1);
 }
 

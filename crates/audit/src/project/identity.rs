@@ -87,8 +87,15 @@ pub(super) fn analyze(project: &Project) -> Identity {
         identity.unlooked_identities.extend(taint.sinks(f));
         identity.reads.extend(reads);
     }
-    for f in &functions {
-        if !enforces_verify(project, f, &identity) {
+    // Only functions that can mention the verification result are worth a look.
+    let candidate = |f: &FnCtx<'_>| {
+        let text = project.files[f.file].slice(f.def.span);
+        text.contains("verify")
+            || text.contains("VERIFY")
+            || identity.verify_attrs.iter().any(|a| text.contains(a.as_str()))
+    };
+    for f in functions.iter().filter(|f| !identity.reads.is_empty() && candidate(f)) {
+        if !enforces_verify(f, &identity) {
             continue;
         }
         if is_global(project, f) {
@@ -98,7 +105,7 @@ pub(super) fn analyze(project: &Project) -> Identity {
         }
     }
     if !identity.verify_enforced {
-        identity.auth_ignoring_verify = auth_ignoring_verify(project, &functions, &identity);
+        identity.auth_ignoring_verify = auth_ignoring_verify(&functions, &identity);
     }
     identity
 }
@@ -109,13 +116,24 @@ fn functions(project: &Project) -> Vec<FnCtx<'_>> {
         let middleware_module = source.module.contains("middleware");
         for stmt in scope_statements(&source.ast.body) {
             match stmt {
-                Stmt::Function(def) => out.push(FnCtx {
-                    file,
-                    def,
-                    class: None,
-                    name: def.name.clone(),
-                    role: if middleware_module { "middleware" } else { "view" },
-                }),
+                Stmt::Function(def) => {
+                    // Function middleware (`def middleware(get_response)`) does its work in a
+                    // nested function: those count as the module's.
+                    let role = if middleware_module || is_function_middleware(def) {
+                        "middleware"
+                    } else {
+                        "view"
+                    };
+                    for nested in std::iter::once(def).chain(crate::syntax::all_functions(&def.body)) {
+                        out.push(FnCtx {
+                            file,
+                            def: nested,
+                            class: None,
+                            name: nested.name.clone(),
+                            role,
+                        });
+                    }
+                }
                 Stmt::Class(c) => {
                     let class = project.class_for(&format!("{}.{}", source.module, c.name));
                     let middleware = middleware_module
@@ -137,6 +155,11 @@ fn functions(project: &Project) -> Vec<FnCtx<'_>> {
         }
     }
     out
+}
+
+/// `def x(get_response): def middleware(request): ...; return middleware`.
+fn is_function_middleware(def: &FunctionDef) -> bool {
+    def.params.first().is_some_and(|p| p == "get_response")
 }
 
 fn reads_in(f: &FnCtx<'_>) -> Vec<HeaderRead> {
@@ -379,7 +402,7 @@ fn is_lookup(value: &Expr) -> bool {
 
 /// Whether a function rejects a request on the verification value (a raise, a 4xx response,
 /// `return None` from `authenticate`, a permission's boolean).
-fn enforces_verify(project: &Project, f: &FnCtx<'_>, identity: &Identity) -> bool {
+fn enforces_verify(f: &FnCtx<'_>, identity: &Identity) -> bool {
     let local: BTreeSet<String> = {
         let reads: Vec<HeaderRead> = reads_in(f);
         let taint = Taint::of(f.def, &reads);
@@ -398,7 +421,6 @@ fn enforces_verify(project: &Project, f: &FnCtx<'_>, identity: &Identity) -> boo
         })
     };
     let is_permission = matches!(f.def.name.as_str(), "has_permission" | "has_object_permission");
-    let _ = project;
     scope_statements(&f.def.body).into_iter().any(|stmt| match stmt {
         Stmt::If { test, body, orelse, .. } => mentions(test) && (rejects(body) || rejects(orelse)),
         Stmt::Return { value: Some(v), .. } => is_permission && mentions(v),
@@ -456,7 +478,7 @@ fn is_global(project: &Project, f: &FnCtx<'_>) -> bool {
 
 /// Authentication classes whose `authenticate` uses the certificate identity (a header read
 /// or an attribute set from one) and never looks at the verification result.
-fn auth_ignoring_verify(project: &Project, functions: &[FnCtx<'_>], identity: &Identity) -> Vec<(Loc, ClassId)> {
+fn auth_ignoring_verify(functions: &[FnCtx<'_>], identity: &Identity) -> Vec<(Loc, ClassId)> {
     functions
         .iter()
         .filter(|f| f.def.name == "authenticate")
@@ -489,7 +511,6 @@ fn auth_ignoring_verify(project: &Project, functions: &[FnCtx<'_>], identity: &I
                 }
                 true
             });
-            let _ = project;
             match (first_use, verify) {
                 (Some(span), false) => Some((Loc { file: f.file, span }, class)),
                 _ => None,

@@ -238,6 +238,35 @@ fn identities() -> Vec<IdentityStatus> {
     ]
 }
 
+/// One check of each status.
+pub fn sample_checks() -> Vec<overshare_finding::Check> {
+    use overshare_finding::{Check, CheckStatus};
+    vec![
+        Check {
+            id: "no-certificate".into(),
+            title: "Requests without a client certificate".into(),
+            status: CheckStatus::Passed,
+            detail: "12 request(s) without a certificate: no data came back (12 × HTTP 400)"
+                .into(),
+            rule: Some("OVS401".into()),
+        },
+        Check {
+            id: "cross-identity-objects".into(),
+            title: "Objects of one identity requested by another".into(),
+            status: CheckStatus::Failed,
+            detail: "1 finding(s) of rule OVS301 in this report".into(),
+            rule: Some("OVS301".into()),
+        },
+        Check {
+            id: "mass-assignment".into(),
+            title: "Writes of properties the request schema does not allow".into(),
+            status: CheckStatus::Skipped,
+            detail: "not run: write probes need --active <& \"quoted\">".into(),
+            rule: Some("OVS501".into()),
+        },
+    ]
+}
+
 fn base_input() -> ReportInput {
     ReportInput {
         tool: Tool {
@@ -257,6 +286,7 @@ fn base_input() -> ReportInput {
 pub fn sample_report() -> Report {
     Report::new(ReportInput {
         requests_sent: 42,
+        checks: sample_checks(),
         coverage: vec![
             coverage("GET", "/api/profiles/", None, 12),
             coverage("GET", "/api/profiles/{id}/", None, 18),
