@@ -19,7 +19,10 @@ fn main() {
         }
     }
     for p in &audit.parse_errors {
-        println!("parse error {}:{}:{} {}", p.file, p.line, p.column, p.message);
+        println!(
+            "parse error {}:{}:{} {}",
+            p.file, p.line, p.column, p.message
+        );
     }
     eprintln!(
         "{} files, {} findings, {} parse errors in {:.3}s",

@@ -17,14 +17,21 @@ use overshare_finding::{Category, Finding, SourceLocation};
 pub fn correlate(findings: &mut [Finding], audit: &Audit) {
     let project = &audit.project;
     for finding in findings.iter_mut() {
-        let Some(op) = &finding.operation else { continue };
-        let Some(route) = project.route_for(&op.method, &op.path, op.operation_id.as_deref()) else {
+        let Some(op) = &finding.operation else {
+            continue;
+        };
+        let Some(route) = project.route_for(&op.method, &op.path, op.operation_id.as_deref())
+        else {
             continue;
         };
         let mut extra = vec![route.view.clone()];
         let view = &project.views[route.view_id];
         if let Some(serializer) = view.serializer {
-            let pattern = finding.location.pattern.as_deref().or(finding.location.json_pointer.as_deref());
+            let pattern = finding
+                .location
+                .pattern
+                .as_deref()
+                .or(finding.location.json_pointer.as_deref());
             extra.extend(serializer_locations(project, serializer, pattern));
         }
         let related: Vec<SourceLocation> = related_audit_locations(audit, &extra);
@@ -36,15 +43,25 @@ pub fn correlate(findings: &mut [Finding], audit: &Audit) {
 }
 
 /// The serializer lines responsible for a pointer (or the serializer class, without one).
-fn serializer_locations(project: &Project, serializer: ClassId, pointer: Option<&str>) -> Vec<SourceLocation> {
+fn serializer_locations(
+    project: &Project,
+    serializer: ClassId,
+    pointer: Option<&str>,
+) -> Vec<SourceLocation> {
     let root = project.class_location(serializer, "serializer");
-    let Some(pointer) = pointer else { return vec![root] };
+    let Some(pointer) = pointer else {
+        return vec![root];
+    };
     let tree = project.exposure(serializer);
     let keys = pointer_keys(&tree, pointer);
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let chain = find(&tree, &keys);
     // The deepest node whose presence a definition explains.
-    let Some(node) = chain.iter().rev().find(|n| n.nested.is_some() || matches!(n.how, How::Depth(_))) else {
+    let Some(node) = chain
+        .iter()
+        .rev()
+        .find(|n| n.nested.is_some() || matches!(n.how, How::Depth(_)))
+    else {
         return vec![root];
     };
     responsible(project, node)
@@ -72,7 +89,10 @@ fn pointer_keys(tree: &[Exposed], pointer: &str) -> Vec<String> {
         .filter(|t| *t != "*" && t.parse::<usize>().is_err())
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect();
-    let envelope = matches!(keys.first().map(String::as_str), Some("results" | "data" | "items"));
+    let envelope = matches!(
+        keys.first().map(String::as_str),
+        Some("results" | "data" | "items")
+    );
     if envelope && !tree.iter().any(|n| n.name == keys[0]) {
         keys.remove(0);
     }
@@ -86,9 +106,11 @@ fn related_audit_locations(audit: &Audit, places: &[SourceLocation]) -> Vec<Sour
         .iter()
         .filter(|f| f.category == Category::Source)
         .filter(|f| {
-            f.source
-                .iter()
-                .any(|s| places.iter().any(|p| p.file == s.file && p.line == s.line && p.role == s.role))
+            f.source.iter().any(|s| {
+                places
+                    .iter()
+                    .any(|p| p.file == s.file && p.line == s.line && p.role == s.role)
+            })
         })
         .filter_map(|f| f.source.first().cloned())
         .collect()

@@ -116,9 +116,16 @@ fn parse_file(found: &walk::Discovered) -> (Option<SourceFile>, Vec<ParseProblem
             return (None, vec![problem]);
         }
     };
-    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let (ast, errors) = python::parse(&text);
-    let file = SourceFile::new(found.display.clone(), found.module.clone(), found.is_package, text, ast);
+    let file = SourceFile::new(
+        found.display.clone(),
+        found.module.clone(),
+        found.is_package,
+        text,
+        ast,
+    );
     let problems = errors
         .into_iter()
         .map(|e| {
@@ -144,7 +151,9 @@ pub fn identity_headers_read(project: &Project) -> Vec<(String, SourceLocation)>
         .filter(|r| r.from_header)
         .map(|r| (r.header.clone(), project.location(r.loc, r.role)))
         .collect();
-    out.sort_by(|a, b| (a.1.file.as_str(), a.1.line, &a.0).cmp(&(b.1.file.as_str(), b.1.line, &b.0)));
+    out.sort_by(|a, b| {
+        (a.1.file.as_str(), a.1.line, &a.0).cmp(&(b.1.file.as_str(), b.1.line, &b.0))
+    });
     out
 }
 

@@ -4,7 +4,9 @@
 //! lowers the tree into [`crate::syntax`]. A parser upgrade (or a switch to tree-sitter) is a
 //! change to this file alone.
 
-use crate::syntax::{Call, ClassDef, CmpOp, Expr, FunctionDef, ImportName, Keyword, Module, Span, Stmt};
+use crate::syntax::{
+    Call, ClassDef, CmpOp, Expr, FunctionDef, ImportName, Keyword, Module, Span, Stmt,
+};
 use ruff_python_ast as ast;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_text_size::{Ranged, TextRange};
@@ -100,7 +102,12 @@ fn stmt(s: &ast::Stmt) -> Stmt {
 }
 
 /// `if a: … elif b: … else: …` as `If(a, …, [If(b, …, […])])`.
-fn if_stmt(test: &ast::Expr, body: &[ast::Stmt], clauses: &[ast::ElifElseClause], sp: Span) -> Stmt {
+fn if_stmt(
+    test: &ast::Expr,
+    body: &[ast::Stmt],
+    clauses: &[ast::ElifElseClause],
+    sp: Span,
+) -> Stmt {
     let orelse = match clauses.split_first() {
         None => Vec::new(),
         Some((first, rest)) => match &first.test {
@@ -144,16 +151,16 @@ fn block(s: &ast::Stmt, sp: Span) -> Stmt {
 }
 
 fn class_def(c: &ast::StmtClassDef) -> ClassDef {
-    let (bases, _) = c
-        .arguments
-        .as_deref()
-        .map(arguments)
-        .unwrap_or_default();
+    let (bases, _) = c.arguments.as_deref().map(arguments).unwrap_or_default();
     ClassDef {
         name: c.name.id.to_string(),
         name_span: span(c.name.range),
         bases,
-        decorators: c.decorator_list.iter().map(|d| expr(&d.expression)).collect(),
+        decorators: c
+            .decorator_list
+            .iter()
+            .map(|d| expr(&d.expression))
+            .collect(),
         body: stmts(&c.body),
         span: span(c.range),
     }
@@ -169,7 +176,11 @@ fn function_def(f: &ast::StmtFunctionDef) -> FunctionDef {
         name: f.name.id.to_string(),
         name_span: span(f.name.range),
         params,
-        decorators: f.decorator_list.iter().map(|d| expr(&d.expression)).collect(),
+        decorators: f
+            .decorator_list
+            .iter()
+            .map(|d| expr(&d.expression))
+            .collect(),
         body: stmts(&f.body),
         span: span(f.range),
     }

@@ -139,7 +139,10 @@ mod tests {
         // `=` after the two-byte `é`: byte 10, character column 4.
         assert_eq!(file.line_col(10), (2, 4));
         let loc = file.location(Span { start: 6, end: 15 }, "view");
-        assert_eq!((loc.line, loc.column, loc.end_column), (2, Some(1), Some(9)));
+        assert_eq!(
+            (loc.line, loc.column, loc.end_column),
+            (2, Some(1), Some(9))
+        );
         assert_eq!(loc.snippet.as_deref(), Some("né = 'x'"));
     }
 }

@@ -71,8 +71,10 @@ fn walker(root: &Path, options: &AuditOptions) -> ignore::Walk {
 
 /// A virtualenv (`pyvenv.cfg`), an installed-packages dir, or a dir conventionally holding one.
 fn is_virtualenv(path: &Path, name: &str) -> bool {
-    matches!(name, "site-packages" | "venv" | ".venv" | "__pycache__" | ".tox" | "node_modules")
-        || (name == "env" && !path.join("__init__.py").exists())
+    matches!(
+        name,
+        "site-packages" | "venv" | ".venv" | "__pycache__" | ".tox" | "node_modules"
+    ) || (name == "env" && !path.join("__init__.py").exists())
         || path.join("pyvenv.cfg").exists()
 }
 
@@ -106,7 +108,11 @@ impl PackageDirs {
             if !self.is_package(d) {
                 break;
             }
-            parts.push(d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+            parts.push(
+                d.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
             dir = d.parent();
         }
         parts.reverse();

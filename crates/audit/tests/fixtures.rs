@@ -12,8 +12,11 @@ fn fixtures() -> PathBuf {
 
 /// `(file name, line, text of the range)` of each finding of `rule`.
 fn actual(dir: &Path, rule: &str) -> Vec<(String, u32, String)> {
-    let result = audit(&[fixtures().join("common"), dir.to_path_buf()], &AuditOptions::default())
-        .expect("fixture audits");
+    let result = audit(
+        &[fixtures().join("common"), dir.to_path_buf()],
+        &AuditOptions::default(),
+    )
+    .expect("fixture audits");
     assert!(result.parse_errors.is_empty(), "{:?}", result.parse_errors);
     let mut out: Vec<(String, u32, String)> = result
         .findings
@@ -21,11 +24,27 @@ fn actual(dir: &Path, rule: &str) -> Vec<(String, u32, String)> {
         .filter(|f| f.rule == rule)
         .map(|f| {
             let loc = &f.source[0];
-            assert_eq!(loc.end_line, Some(loc.line), "{rule}: a one-line range: {loc:?}");
+            assert_eq!(
+                loc.end_line,
+                Some(loc.line),
+                "{rule}: a one-line range: {loc:?}"
+            );
             let text = std::fs::read_to_string(&loc.file).unwrap();
-            let line: Vec<char> = text.lines().nth(loc.line as usize - 1).unwrap().chars().collect();
-            let (start, end) = (loc.column.unwrap() as usize - 1, loc.end_column.unwrap() as usize - 1);
-            let name = Path::new(&loc.file).file_name().unwrap().to_string_lossy().into_owned();
+            let line: Vec<char> = text
+                .lines()
+                .nth(loc.line as usize - 1)
+                .unwrap()
+                .chars()
+                .collect();
+            let (start, end) = (
+                loc.column.unwrap() as usize - 1,
+                loc.end_column.unwrap() as usize - 1,
+            );
+            let name = Path::new(&loc.file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (name, loc.line, line[start..end].iter().collect())
         })
         .collect();
@@ -66,7 +85,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn check(rule: &str) {
     let pos = fixtures().join(rule).join("pos");
     let want = expected(&pos, rule);
-    assert!(!want.is_empty(), "{rule}: the positive fixture marks no finding");
+    assert!(
+        !want.is_empty(),
+        "{rule}: the positive fixture marks no finding"
+    );
     assert_eq!(actual(&pos, rule), want, "{rule}: positive fixture");
     let neg = fixtures().join(rule).join("neg");
     assert_eq!(actual(&neg, rule), Vec::new(), "{rule}: negative fixture");

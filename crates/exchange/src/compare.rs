@@ -65,7 +65,9 @@ pub fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
 pub fn carries_data(value: &Value) -> bool {
     match value {
         Value::Object(map) => {
-            let envelope = ["detail", "error", "errors", "message", "status", "title", "type"];
+            let envelope = [
+                "detail", "error", "errors", "message", "status", "title", "type",
+            ];
             map.keys().any(|k| !envelope.contains(&k.as_str())) && !leaves(value).is_empty()
         }
         Value::Array(items) => items.iter().any(|item| !leaves(item).is_empty()),
@@ -214,7 +216,12 @@ mod tests {
             assert!(is_owner_name(name), "{name}");
         }
         assert!(!is_owner_name("display_name"));
-        assert_eq!(collection_items(&json!({"count": 1, "results": [1]})).unwrap().len(), 1);
+        assert_eq!(
+            collection_items(&json!({"count": 1, "results": [1]}))
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(collection_items(&json!({"id": 1})).is_none());
     }
 
@@ -225,6 +232,10 @@ mod tests {
         assert!(shows_identity(&b, &a, &b));
         assert!(!shows_identity(&a, &a, &b));
         assert!(!shows_identity(&a, &a, &a));
-        assert!(!shows_identity(&json!({"detail": "x"}), &a, &json!({"detail": "x"})));
+        assert!(!shows_identity(
+            &json!({"detail": "x"}),
+            &a,
+            &json!({"detail": "x"})
+        ));
     }
 }

@@ -45,10 +45,18 @@ pub fn rogue(victim: &ClientCert) -> Result<ClientCert, IdentityError> {
     ca.not_before = now - Duration::hours(1);
     ca.not_after = now + Duration::days(1);
     let ca_key = KeyPair::generate().map_err(|e| forge_err(e.to_string()))?;
-    let ca_cert = ca.self_signed(&ca_key).map_err(|e| forge_err(e.to_string()))?;
+    let ca_cert = ca
+        .self_signed(&ca_key)
+        .map_err(|e| forge_err(e.to_string()))?;
     let issuer = Issuer::new(ca, ca_key);
     let leaf = leaf_params(subject, now, None);
-    issue(victim, "rogue CA", leaf, &issuer, Some(ca_cert.der().clone()))
+    issue(
+        victim,
+        "rogue CA",
+        leaf,
+        &issuer,
+        Some(ca_cert.der().clone()),
+    )
 }
 
 /// The real CA of a test environment, from its certificate and private key (PEM files).
@@ -141,7 +149,12 @@ fn issue(
     chain.extend(ca_der);
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let name = format!("{} ({label})", victim.name());
-    ClientCert::generated(&name, CertSource::Generated(label.to_owned()), chain, key_der)
+    ClientCert::generated(
+        &name,
+        CertSource::Generated(label.to_owned()),
+        chain,
+        key_der,
+    )
 }
 
 fn forge_error(name: &str) -> impl Fn(String) -> IdentityError + '_ {

@@ -237,14 +237,19 @@ impl ConfigFile {
             self.check_identity(identity)?;
         }
         for (path, value) in &self.raw.scoping {
-            Scoping::parse(value.get_ref())
-                .map_err(|message| self.at(value.span(), format!("[scoping] `{path}`: {message}")))?;
+            Scoping::parse(value.get_ref()).map_err(|message| {
+                self.at(value.span(), format!("[scoping] `{path}`: {message}"))
+            })?;
         }
         for (property, role) in &self.raw.roles.reserved {
             let known = if self.raw.roles.order.is_empty() {
                 overshare_analyze::rules::ovs303_role_property::rank(role, &[]).is_some()
             } else {
-                self.raw.roles.order.iter().any(|r| r.eq_ignore_ascii_case(role))
+                self.raw
+                    .roles
+                    .order
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(role))
             };
             if !known {
                 return Err(Fatal::Usage(format!(
@@ -643,7 +648,10 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
     let file_path = |pick: fn(&RawConfig) -> Option<&PathBuf>| {
         file.and_then(|f| pick(&f.raw).map(|p| f.resolve(p)))
     };
-    let ca_key = args.ca_key.clone().or_else(|| file_path(|r| r.ca_key.as_ref()));
+    let ca_key = args
+        .ca_key
+        .clone()
+        .or_else(|| file_path(|r| r.ca_key.as_ref()));
     let client_ca = args
         .client_ca
         .clone()

@@ -6,13 +6,13 @@ use crate::config::{self, Roles};
 use crate::{emit, identities};
 use overshare_analyze::Analyzer;
 use overshare_analyze::session::{Scoping, Session, SessionOptions};
-use overshare_exchange::{ForgedKind, Purpose};
-use overshare_identity::forge::{self, CertificateAuthority, Forgery};
-use overshare_probe::phases::{self, PhaseInput, PhaseNotes, edge::ForgedSender};
 use overshare_classify::Classifier;
 use overshare_contract::Contract;
 use overshare_exchange::Exchange;
+use overshare_exchange::{ForgedKind, Purpose};
 use overshare_identity::TrustAnchors;
+use overshare_identity::forge::{self, CertificateAuthority, Forgery};
+use overshare_probe::phases::{self, PhaseInput, PhaseNotes, edge::ForgedSender};
 use overshare_probe::{
     BodyLimits, IdentityCheck, ProbeSettings, Prober, RunOptions, RunResult, ScanIdentity,
 };
@@ -383,9 +383,7 @@ fn forge_certificates(
 /// `--active` says what it will write before anything is sent, even with --quiet.
 fn announce_writes(contract: &Contract) {
     let lines = phases::active::preview(contract);
-    anstream::eprintln!(
-        "--active: overshare will write to the target (DELETE is never sent):"
-    );
+    anstream::eprintln!("--active: overshare will write to the target (DELETE is never sent):");
     if lines.is_empty() {
         anstream::eprintln!("  (the spec has no write operation: nothing will be written)");
     }

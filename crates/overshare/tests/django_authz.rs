@@ -45,7 +45,12 @@ fn findings<'r>(report: &'r Value, rule: &str) -> Vec<&'r Value> {
 fn paths(findings: &[&Value]) -> Vec<String> {
     let mut out: Vec<String> = findings
         .iter()
-        .map(|f| f["operation"]["path"].as_str().unwrap_or_default().to_string())
+        .map(|f| {
+            f["operation"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect();
     out.sort();
     out.dedup();
@@ -66,7 +71,12 @@ fn strict_listener_bola_and_unfiltered_list_found_edge_correct_and_nothing_writt
     let target = start();
     let ca_key = target.ca_key_pem().display().to_string();
     let (output, report) = scan(&target, Listener::Strict, &["--ca-key", &ca_key]);
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     // The unfiltered retrieve: each tenant reads the other's invoice, with the object as proof.
     let bola = findings(&report, "OVS301");
@@ -81,7 +91,10 @@ fn strict_listener_bola_and_unfiltered_list_found_edge_correct_and_nothing_writt
     let unfiltered = findings(&report, "OVS302");
     assert_eq!(paths(&unfiltered), ["/api/tickets/"], "{unfiltered:#?}");
     let message = unfiltered[0]["message"].as_str().unwrap();
-    assert!(message.contains("tenant = 2") || message.contains("tenant = 1"), "{message}");
+    assert!(
+        message.contains("tenant = 2") || message.contains("tenant = 1"),
+        "{message}"
+    );
 
     // The correct patterns and the shared catalogue: nothing cross-identity.
     for f in report["findings"].as_array().unwrap() {
@@ -113,7 +126,11 @@ fn strict_listener_bola_and_unfiltered_list_found_edge_correct_and_nothing_writt
 
     // A default scan sends only safe methods: nginx's own log says so.
     let requests = target.requests();
-    assert!(requests.len() > 50, "the scan's requests are logged: {}", requests.len());
+    assert!(
+        requests.len() > 50,
+        "the scan's requests are logged: {}",
+        requests.len()
+    );
     let unsafe_requests: Vec<_> = requests.iter().filter(|r| !r.is_safe()).collect();
     assert!(unsafe_requests.is_empty(), "{unsafe_requests:#?}");
 }
@@ -127,18 +144,46 @@ fn lax_listener_forged_identity_header_found_with_the_header_that_worked() {
         .iter()
         .map(|f| f["location"]["pattern"].as_str().unwrap())
         .collect();
-    assert_eq!(modes, ["with-certificate", "without-certificate"], "{forged:#?}");
+    assert_eq!(
+        modes,
+        ["with-certificate", "without-certificate"],
+        "{forged:#?}"
+    );
     for finding in &forged {
         assert_eq!(finding["severity"], "critical");
         // Narrowed down to the one header nginx passes through on this listener.
-        assert_eq!(finding["evidence"]["value"], "X-SSL-Client-S-DN-CN", "{finding}");
+        assert_eq!(
+            finding["evidence"]["value"], "X-SSL-Client-S-DN-CN",
+            "{finding}"
+        );
         let reproduce = finding["evidence"]["reproduce"].as_str().unwrap();
-        assert!(reproduce.contains("-H 'X-SSL-Client-S-DN-CN: partner-b'"), "{reproduce}");
-        assert!(finding["message"].as_str().unwrap().contains("answer as partner-b"));
+        assert!(
+            reproduce.contains("-H 'X-SSL-Client-S-DN-CN: partner-b'"),
+            "{reproduce}"
+        );
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("answer as partner-b")
+        );
     }
-    assert!(forged[0]["evidence"]["reproduce"].as_str().unwrap().contains("--cert"));
-    assert!(!forged[1]["evidence"]["reproduce"].as_str().unwrap().contains("--cert"));
-    assert_eq!(check(&report, "forged-identity-headers")["status"], "failed");
+    assert!(
+        forged[0]["evidence"]["reproduce"]
+            .as_str()
+            .unwrap()
+            .contains("--cert")
+    );
+    assert!(
+        !forged[1]["evidence"]["reproduce"]
+            .as_str()
+            .unwrap()
+            .contains("--cert")
+    );
+    assert_eq!(
+        check(&report, "forged-identity-headers")["status"],
+        "failed"
+    );
 }
 
 #[test]
@@ -146,15 +191,24 @@ fn active_scan_finds_mass_assignment_of_is_staff_and_restores_it() {
     let target = start();
     let (output, report) = scan(&target, Listener::Strict, &["--active"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--active: overshare will write to the target"), "{stderr}");
+    assert!(
+        stderr.contains("--active: overshare will write to the target"),
+        "{stderr}"
+    );
     assert!(stderr.contains("PATCH /api/members/{id}/"), "{stderr}");
 
     let mass = findings(&report, "OVS501");
-    let fields: Vec<&str> = mass.iter().map(|f| f["location"]["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = mass
+        .iter()
+        .map(|f| f["location"]["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["is_staff"], "{mass:#?}");
     let message = mass[0]["message"].as_str().unwrap();
     assert!(message.contains("false → true"), "{message}");
-    assert!(message.contains("wrote the original value back"), "{message}");
+    assert!(
+        message.contains("wrote the original value back"),
+        "{message}"
+    );
     assert_eq!(mass[0]["severity"], "critical");
     assert_eq!(check(&report, "mass-assignment")["status"], "failed");
 

@@ -689,7 +689,13 @@ async fn cross_identity_bola_and_unfiltered_list_found_and_the_edge_holds() {
         .iter()
         .find(|f| f["rule"] == "OVS301")
         .unwrap();
-    assert!(bola["message"].as_str().unwrap().contains("7 of 7 fields equal"), "{bola}");
+    assert!(
+        bola["message"]
+            .as_str()
+            .unwrap()
+            .contains("7 of 7 fields equal"),
+        "{bola}"
+    );
     // The demo's server verifies certificates itself: no certificate, a rogue one and forged
     // headers all get nothing.
     for (id, status) in [
@@ -711,7 +717,10 @@ async fn cross_identity_bola_and_unfiltered_list_found_and_the_edge_holds() {
             rule.starts_with("OVS3") || rule.starts_with("OVS4") || rule.starts_with("OVS5")
         })
         .count();
-    assert_eq!(authz_or_edge, 2, "only the order detail and the shipments list");
+    assert_eq!(
+        authz_or_edge, 2,
+        "only the order detail and the shipments list"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -727,7 +736,10 @@ async fn demo_active_finds_mass_assignment_and_restores_the_values() {
     let report: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("JSON report ({e}); stderr: {}", stderr(&output)));
     let stderr = stderr(&output);
-    assert!(stderr.contains("PATCH /api/members/{id}/: one extra property"), "{stderr}");
+    assert!(
+        stderr.contains("PATCH /api/members/{id}/: one extra property"),
+        "{stderr}"
+    );
     let mut fields: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -735,7 +747,10 @@ async fn demo_active_finds_mass_assignment_and_restores_the_values() {
         .filter(|f| f["rule"] == "OVS501")
         .map(|f| {
             assert!(
-                f["message"].as_str().unwrap().contains("wrote the original value back"),
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("wrote the original value back"),
                 "{f}"
             );
             f["location"]["field"].as_str().unwrap()
@@ -757,5 +772,11 @@ async fn demo_active_finds_mass_assignment_and_restores_the_values() {
         .iter()
         .find(|c| c["method"] == "POST")
         .unwrap();
-    assert!(post["reason"].as_str().unwrap().contains("never sends DELETE"), "{post}");
+    assert!(
+        post["reason"]
+            .as_str()
+            .unwrap()
+            .contains("never sends DELETE"),
+        "{post}"
+    );
 }

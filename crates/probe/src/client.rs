@@ -409,7 +409,10 @@ impl Prober {
         }
         if let Some(body) = &request.body {
             // Write bodies are overshare's own probe values, never a secret of the target.
-            parts.push(format!("--data {}", shell_quote(&String::from_utf8_lossy(body))));
+            parts.push(format!(
+                "--data {}",
+                shell_quote(&String::from_utf8_lossy(body))
+            ));
         }
         parts.push(shell_quote(&request.url));
         parts.join(" ")

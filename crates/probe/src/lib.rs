@@ -15,8 +15,8 @@
 pub mod body;
 pub mod client;
 pub mod handshake;
-pub mod plan;
 pub mod phases;
+pub mod plan;
 pub mod run;
 
 pub use body::BodyLimits;

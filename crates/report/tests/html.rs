@@ -374,15 +374,27 @@ fn checks_are_listed_with_their_status_and_escaped_detail() {
     let section = &html[html.find("id=\"checks\"").expect("a checks section")..];
     let section = &section[..section.find("</section>").unwrap()];
     for (title, status) in [
-        ("Requests without a client certificate", "status-ok\">passed"),
-        ("Objects of one identity requested by another", "status-failed\">failed"),
-        ("Writes of properties the request schema does not allow", "status-skipped\">skipped"),
+        (
+            "Requests without a client certificate",
+            "status-ok\">passed",
+        ),
+        (
+            "Objects of one identity requested by another",
+            "status-failed\">failed",
+        ),
+        (
+            "Writes of properties the request schema does not allow",
+            "status-skipped\">skipped",
+        ),
     ] {
         let row = &section[section.find(title).unwrap_or_else(|| panic!("{title}"))..];
         let row = &row[..row.find("</tr>").unwrap()];
         assert!(row.contains(status), "{row}");
     }
-    assert!(section.contains("--active &lt;&amp; &quot;quoted&quot;&gt;"), "{section}");
+    assert!(
+        section.contains("--active &lt;&amp; &quot;quoted&quot;&gt;"),
+        "{section}"
+    );
     let clean = to_html(&common::clean_report(), &html_support::sample_rules());
     assert!(!clean.contains("id=\"checks\""), "no checks, no section");
 }

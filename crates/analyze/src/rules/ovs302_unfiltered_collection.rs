@@ -36,7 +36,11 @@ pub fn judge(list: &List<'_>, foreign: &IndexMap<String, Vec<String>>) -> Option
         .map(|(owner, items)| {
             let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
             let more = items.len().saturating_sub(3);
-            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             format!("{} of {owner} ({}{more})", items.len(), shown.join(", "))
         })
         .collect();

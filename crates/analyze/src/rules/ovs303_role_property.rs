@@ -21,9 +21,27 @@ pub static META: RuleMeta = RuleMeta {
 
 /// Roles from least to most privileged, when the config gives no `[roles] order`.
 pub const BUILTIN_ORDER: &[&str] = &[
-    "anonymous", "guest", "public", "viewer", "readonly", "auditor", "partner", "customer",
-    "user", "member", "service", "operator", "editor", "support", "staff", "manager", "owner",
-    "admin", "administrator", "superuser", "root",
+    "anonymous",
+    "guest",
+    "public",
+    "viewer",
+    "readonly",
+    "auditor",
+    "partner",
+    "customer",
+    "user",
+    "member",
+    "service",
+    "operator",
+    "editor",
+    "support",
+    "staff",
+    "manager",
+    "owner",
+    "admin",
+    "administrator",
+    "superuser",
+    "root",
 ];
 
 /// (operation, identity) → the folded pointers its answers held, and a reproduce command.
@@ -78,23 +96,28 @@ fn covers(reserved: &str, pattern: &str) -> bool {
 
 /// Every (operation, identity) whose role is below a property's reserved role, for each
 /// reserved property it received.
-pub fn judge(
-    seen: &PropertySightings,
-    options: &SessionOptions,
-) -> Vec<Observation> {
+pub fn judge(seen: &PropertySightings, options: &SessionOptions) -> Vec<Observation> {
     let mut out = Vec::new();
     for ((operation, identity), (patterns, reproduce)) in seen {
-        let Some(role) = options.roles.get(identity) else { continue };
-        let Some(own) = rank(role, &options.role_order) else { continue };
+        let Some(role) = options.roles.get(identity) else {
+            continue;
+        };
+        let Some(own) = rank(role, &options.role_order) else {
+            continue;
+        };
         for (reserved, min_role) in &options.reserved {
-            let Some(needed) = rank(min_role, &options.role_order) else { continue };
+            let Some(needed) = rank(min_role, &options.role_order) else {
+                continue;
+            };
             if own >= needed {
                 continue;
             }
             let mut hits: Vec<&String> = patterns.iter().filter(|p| covers(reserved, p)).collect();
             hits.sort();
             for pattern in hits {
-                out.push(observation(operation, identity, role, min_role, pattern, reproduce));
+                out.push(observation(
+                    operation, identity, role, min_role, pattern, reproduce,
+                ));
             }
         }
     }

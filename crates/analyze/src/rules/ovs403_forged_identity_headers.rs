@@ -34,7 +34,11 @@ pub fn findings(wins: &[HeaderWin]) -> Vec<Finding> {
 }
 
 fn finding(best: &HeaderWin, all: &[&HeaderWin], with_certificate: bool) -> Finding {
-    let mode = if with_certificate { "with-certificate" } else { "without-certificate" };
+    let mode = if with_certificate {
+        "with-certificate"
+    } else {
+        "without-certificate"
+    };
     let mut finding = Finding::from_rule(
         &META,
         Fingerprint::of(&[META.id, &best.operation.method, &best.operation.path, mode]),
@@ -65,7 +69,11 @@ fn finding(best: &HeaderWin, all: &[&HeaderWin], with_certificate: bool) -> Find
         best.victim,
         best.victim,
         paths.join(", "),
-        if families.is_empty() { "none alone (only all together)".to_string() } else { families.join(", ") }
+        if families.is_empty() {
+            "none alone (only all together)".to_string()
+        } else {
+            families.join(", ")
+        }
     );
     finding.confidence = Confidence::High;
     finding.operation = Some(best.operation.clone());

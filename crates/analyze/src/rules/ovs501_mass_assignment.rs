@@ -23,9 +23,19 @@ pub static META: RuleMeta = RuleMeta {
 fn privileged(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     is_owner_name(&lower)
-        || ["staff", "superuser", "admin", "role", "permission", "group", "scope", "verified", "active"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || [
+            "staff",
+            "superuser",
+            "admin",
+            "role",
+            "permission",
+            "group",
+            "scope",
+            "verified",
+            "active",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// A write probe whose read-back shows the written value, where the object had another.
@@ -37,12 +47,16 @@ pub fn judge(trace: &Trace, before: &Value, classifier: &Classifier) -> Option<O
     let operation = trace.operation.clone()?;
     let restored = trace.verified.as_ref() == Some(before);
     let show = |value: &Value| match classifier.classify(&[trace.property.as_str()], value) {
-        Some(hit) => redact::redact_classified(value, hit.rule.class.as_str(), hit.safe_prefix.as_deref()),
+        Some(hit) => {
+            redact::redact_classified(value, hit.rule.class.as_str(), hit.safe_prefix.as_deref())
+        }
         None => value.to_string(),
     };
     let restore_note = match (trace.restore_attempted, restored) {
         (_, true) => "overshare wrote the original value back and read it back.".to_string(),
-        (true, false) => "overshare could NOT restore the original value: restore it by hand.".to_string(),
+        (true, false) => {
+            "overshare could NOT restore the original value: restore it by hand.".to_string()
+        }
         (false, false) => "the original value was not written back.".to_string(),
     };
     let path = super::ovs301_cross_identity_object::url_path(&trace.url);
@@ -53,7 +67,11 @@ pub fn judge(trace: &Trace, before: &Value, classifier: &Classifier) -> Option<O
         pointer: format!("/{}", escape(&trace.property)),
         field: Some(trace.property.clone()),
         identity: trace.identity.clone(),
-        severity: if privileged(&trace.property) { Severity::Critical } else { META.default_severity },
+        severity: if privileged(&trace.property) {
+            Severity::Critical
+        } else {
+            META.default_severity
+        },
         confidence: Confidence::High,
         title: format!("Mass assignment of `{}`", trace.property),
         message: format!(

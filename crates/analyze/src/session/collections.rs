@@ -128,15 +128,25 @@ impl Collections {
             for item in &sighting.items {
                 let Some(id) = &item.id else { continue };
                 if other.items.iter().any(|o| o.id.as_ref() == Some(id)) {
-                    foreign.entry(other.identity.clone()).or_default().push(format!("id {id}"));
+                    foreign
+                        .entry(other.identity.clone())
+                        .or_default()
+                        .push(format!("id {id}"));
                 }
             }
         }
         foreign
     }
 
-    pub(super) fn check(&self, findings: &[Finding], identities: usize) -> overshare_finding::Check {
-        let (id, title) = ("unfiltered-collections", "Lists that hold other identities' objects");
+    pub(super) fn check(
+        &self,
+        findings: &[Finding],
+        identities: usize,
+    ) -> overshare_finding::Check {
+        let (id, title) = (
+            "unfiltered-collections",
+            "Lists that hold other identities' objects",
+        );
         if identities < 2 {
             return skipped(id, title, rule::META.id, "needs two or more identities");
         }
@@ -200,7 +210,10 @@ fn text(value: &Value) -> Option<String> {
 struct OwnValues(HashMap<(String, String), String>);
 
 impl OwnValues {
-    fn learn(sightings: &[Sighting], scoping: &dyn Fn(&OperationRef) -> Option<Scoping>) -> OwnValues {
+    fn learn(
+        sightings: &[Sighting],
+        scoping: &dyn Fn(&OperationRef) -> Option<Scoping>,
+    ) -> OwnValues {
         // (identity, field) → value → how many of its lists that value fills entirely.
         let mut votes: HashMap<(String, String), IndexMap<String, usize>> = HashMap::new();
         for sighting in sightings {
@@ -208,7 +221,9 @@ impl OwnValues {
             if scope == Some(Scoping::Shared) {
                 continue;
             }
-            let Some(first) = sighting.items.first() else { continue };
+            let Some(first) = sighting.items.first() else {
+                continue;
+            };
             for (field, value) in &first.owners {
                 if !is_owner_field(field, scope.as_ref()) {
                     continue;
@@ -245,7 +260,11 @@ impl OwnValues {
     }
 
     /// Items of `sighting` carrying another identity's own value: owner → descriptions.
-    fn foreign(&self, sighting: &Sighting, scope: Option<&Scoping>) -> IndexMap<String, Vec<String>> {
+    fn foreign(
+        &self,
+        sighting: &Sighting,
+        scope: Option<&Scoping>,
+    ) -> IndexMap<String, Vec<String>> {
         let mut foreign: IndexMap<String, Vec<String>> = IndexMap::new();
         for item in &sighting.items {
             for (field, value) in &item.owners {
@@ -284,8 +303,14 @@ mod tests {
     fn scoping_parses() {
         assert_eq!(Scoping::parse("shared"), Ok(Scoping::Shared));
         assert_eq!(Scoping::parse("identity"), Ok(Scoping::PerIdentity));
-        assert_eq!(Scoping::parse("field:org_id"), Ok(Scoping::Field("org_id".into())));
-        assert_eq!(Scoping::parse("tenant"), Ok(Scoping::Field("tenant".into())));
+        assert_eq!(
+            Scoping::parse("field:org_id"),
+            Ok(Scoping::Field("org_id".into()))
+        );
+        assert_eq!(
+            Scoping::parse("tenant"),
+            Ok(Scoping::Field("tenant".into()))
+        );
         assert!(Scoping::parse(" ").is_err());
     }
 }

@@ -30,7 +30,11 @@ impl Tally {
         format!(
             "{} request(s) {what}: no data came back ({})",
             self.tried,
-            if how.is_empty() { "no answer".to_string() } else { how.join(", ") }
+            if how.is_empty() {
+                "no answer".to_string()
+            } else {
+                how.join(", ")
+            }
         )
     }
 }
@@ -145,8 +149,19 @@ impl Edge {
             ovs401_no_certificate::META.id,
         );
         checks.push(match self.no_certificate.tried {
-            0 => skipped(id, title, rule, "no protected operation answered the primary identity"),
-            _ => verdict(id, title, rule, findings, self.no_certificate.passed_detail("without a certificate")),
+            0 => skipped(
+                id,
+                title,
+                rule,
+                "no protected operation answered the primary identity",
+            ),
+            _ => verdict(
+                id,
+                title,
+                rule,
+                findings,
+                self.no_certificate.passed_detail("without a certificate"),
+            ),
         });
         for (kind, (victim, tally)) in &self.forged {
             let (id, title, rule) = match kind {
@@ -155,14 +170,34 @@ impl Edge {
                     "A certificate with a real identity's subject from a throwaway CA",
                     ovs402_rogue_certificate::META.id,
                 ),
-                ForgedKind::Expired => ("expired-certificate", "An expired certificate from the real CA", ovs404_invalid_certificate::META.id),
-                ForgedKind::NotYetValid => ("not-yet-valid-certificate", "A not-yet-valid certificate from the real CA", ovs404_invalid_certificate::META.id),
-                ForgedKind::WrongEku => ("wrong-eku-certificate", "A certificate from the real CA without clientAuth", ovs404_invalid_certificate::META.id),
+                ForgedKind::Expired => (
+                    "expired-certificate",
+                    "An expired certificate from the real CA",
+                    ovs404_invalid_certificate::META.id,
+                ),
+                ForgedKind::NotYetValid => (
+                    "not-yet-valid-certificate",
+                    "A not-yet-valid certificate from the real CA",
+                    ovs404_invalid_certificate::META.id,
+                ),
+                ForgedKind::WrongEku => (
+                    "wrong-eku-certificate",
+                    "A certificate from the real CA without clientAuth",
+                    ovs404_invalid_certificate::META.id,
+                ),
             };
-            let mut check = verdict(id, title, rule, findings, tally.passed_detail(&format!("with {victim}'s subject")));
+            let mut check = verdict(
+                id,
+                title,
+                rule,
+                findings,
+                tally.passed_detail(&format!("with {victim}'s subject")),
+            );
             if *kind != ForgedKind::RogueCa {
                 // OVS404 covers three kinds: fail only the kind that was accepted.
-                let accepted = findings.iter().any(|f| f.rule == rule && f.location.pattern.as_deref() == Some(kind.as_str()));
+                let accepted = findings.iter().any(|f| {
+                    f.rule == rule && f.location.pattern.as_deref() == Some(kind.as_str())
+                });
                 if !accepted {
                     check.status = overshare_finding::CheckStatus::Passed;
                     check.detail = tally.passed_detail(&format!("with {victim}'s subject"));

@@ -119,7 +119,8 @@ impl<'a> Session<'a> {
             Purpose::ForgedHeaders { victim, .. } => {
                 let sender = self.body(&exchange.request.url, exchange.identity.as_deref());
                 let victim = self.body(&exchange.request.url, Some(victim));
-                self.edge.headers(exchange, sender.as_deref(), victim.as_deref());
+                self.edge
+                    .headers(exchange, sender.as_deref(), victim.as_deref());
             }
             Purpose::Write { .. } => self.writes.observe(exchange),
         }
@@ -133,7 +134,10 @@ impl<'a> Session<'a> {
         let Some(response) = exchange.response() else {
             return;
         };
-        let Some(json) = response.json.as_ref().filter(|_| (200..300).contains(&response.status))
+        let Some(json) = response
+            .json
+            .as_ref()
+            .filter(|_| (200..300).contains(&response.status))
         else {
             return;
         };
@@ -197,7 +201,11 @@ impl<'a> Session<'a> {
         overshare_finding::sort_findings(&mut findings);
         let mut checks = Vec::new();
         checks.extend(self.edge.checks(&findings));
-        checks.push(cross_check(self.cross_tried, &findings, self.options.identities.len()));
+        checks.push(cross_check(
+            self.cross_tried,
+            &findings,
+            self.options.identities.len(),
+        ));
         checks.push(
             self.collections
                 .check(&findings, self.options.identities.len()),

@@ -87,7 +87,10 @@ impl Writes {
     }
 
     pub(super) fn check(&self, findings: &[Finding]) -> Option<Check> {
-        let (id, title) = ("mass-assignment", "Writes of properties the request schema does not allow");
+        let (id, title) = (
+            "mass-assignment",
+            "Writes of properties the request schema does not allow",
+        );
         if self.traces.is_empty() {
             return Some(skipped(
                 id,

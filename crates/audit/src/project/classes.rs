@@ -57,7 +57,11 @@ pub(super) fn index(project: &mut Project) {
     // Nested classes learn their outer class's id now that every class has one.
     let outers: Vec<Option<ClassId>> = found
         .iter()
-        .map(|(_, outer)| outer.as_ref().and_then(|q| project.class_by_qual.get(q).copied()))
+        .map(|(_, outer)| {
+            outer
+                .as_ref()
+                .and_then(|q| project.class_by_qual.get(q).copied())
+        })
         .collect();
     project.classes = found
         .into_iter()

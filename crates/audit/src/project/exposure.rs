@@ -24,7 +24,11 @@ pub enum How {
 impl How {
     pub fn loc(self) -> Loc {
         match self {
-            How::Listed(l) | How::All(l) | How::NotExcluded(l) | How::Declared(l) | How::Depth(l) => l,
+            How::Listed(l)
+            | How::All(l)
+            | How::NotExcluded(l)
+            | How::Declared(l)
+            | How::Depth(l) => l,
         }
     }
 }
@@ -86,9 +90,11 @@ impl Project {
                 .iter()
                 .map(|(n, loc)| (n.clone(), How::Listed(*loc)))
                 .collect(),
-            (Some(super::FieldsSpec::All(loc)), _, Some(m)) => {
-                m.fields.iter().map(|f| (f.name.clone(), How::All(*loc))).collect()
-            }
+            (Some(super::FieldsSpec::All(loc)), _, Some(m)) => m
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), How::All(*loc)))
+                .collect(),
             (None, Some((excluded, loc)), Some(m)) => m
                 .fields
                 .iter()
@@ -114,7 +120,8 @@ impl Project {
         let read_only_listed = s.read_only_fields.contains(&name) || flags.read_only;
         let model = s.model.map(|m| &self.models[m]);
         if let Some(d) = s.declared(&name) {
-            let field = model.and_then(|m| m.any_field(d.source.as_deref().unwrap_or(&name)).cloned());
+            let field =
+                model.and_then(|m| m.any_field(d.source.as_deref().unwrap_or(&name)).cloned());
             let children = match d.nested {
                 Some(nested) if !stack.contains(&nested) => {
                     stack.push(nested);
@@ -166,7 +173,13 @@ impl Project {
     }
 
     /// A related model nested whole by `depth` (read-only, every forward field).
-    fn model_exposure(&self, model: ModelId, remaining: i64, depth: Loc, serializer: ClassId) -> Vec<Exposed> {
+    fn model_exposure(
+        &self,
+        model: ModelId,
+        remaining: i64,
+        depth: Loc,
+        serializer: ClassId,
+    ) -> Vec<Exposed> {
         self.models[model]
             .fields
             .iter()

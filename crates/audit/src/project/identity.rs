@@ -82,8 +82,12 @@ pub(super) fn analyze(project: &Project) -> Identity {
             continue;
         }
         let taint = Taint::of(f.def, &reads);
-        identity.verify_attrs.extend(taint.verify_attrs.iter().cloned());
-        identity.identity_attrs.extend(taint.identity_attrs.iter().cloned());
+        identity
+            .verify_attrs
+            .extend(taint.verify_attrs.iter().cloned());
+        identity
+            .identity_attrs
+            .extend(taint.identity_attrs.iter().cloned());
         identity.unlooked_identities.extend(taint.sinks(f));
         identity.reads.extend(reads);
     }
@@ -92,16 +96,28 @@ pub(super) fn analyze(project: &Project) -> Identity {
         let text = project.files[f.file].slice(f.def.span);
         text.contains("verify")
             || text.contains("VERIFY")
-            || identity.verify_attrs.iter().any(|a| text.contains(a.as_str()))
+            || identity
+                .verify_attrs
+                .iter()
+                .any(|a| text.contains(a.as_str()))
     };
-    for f in functions.iter().filter(|f| !identity.reads.is_empty() && candidate(f)) {
+    for f in functions
+        .iter()
+        .filter(|f| !identity.reads.is_empty() && candidate(f))
+    {
         if !enforces_verify(f, &identity) {
             continue;
         }
         if is_global(project, f) {
             identity.verify_enforced = true;
         } else {
-            identity.local_checks.push((Loc { file: f.file, span: f.def.name_span }, f.name.clone()));
+            identity.local_checks.push((
+                Loc {
+                    file: f.file,
+                    span: f.def.name_span,
+                },
+                f.name.clone(),
+            ));
         }
     }
     if !identity.verify_enforced {
@@ -124,7 +140,9 @@ fn functions(project: &Project) -> Vec<FnCtx<'_>> {
                     } else {
                         "view"
                     };
-                    for nested in std::iter::once(def).chain(crate::syntax::all_functions(&def.body)) {
+                    for nested in
+                        std::iter::once(def).chain(crate::syntax::all_functions(&def.body))
+                    {
                         out.push(FnCtx {
                             file,
                             def: nested,
@@ -167,7 +185,10 @@ fn reads_in(f: &FnCtx<'_>) -> Vec<HeaderRead> {
     walk_scope_exprs(&f.def.body, &mut |e| {
         if let Some((header, from_header)) = certificate_read(e) {
             out.push(HeaderRead {
-                loc: Loc { file: f.file, span: e.span() },
+                loc: Loc {
+                    file: f.file,
+                    span: e.span(),
+                },
                 kind: if header.to_ascii_lowercase().contains("verify") {
                     HeaderKind::Verify
                 } else {
@@ -214,7 +235,9 @@ pub fn certificate_read(e: &Expr) -> Option<(String, bool)> {
 
 fn container(e: &Expr) -> Option<&str> {
     match e {
-        Expr::Attr { attr, .. } if matches!(attr.as_str(), "META" | "headers" | "environ") => Some(attr),
+        Expr::Attr { attr, .. } if matches!(attr.as_str(), "META" | "headers" | "environ") => {
+            Some(attr)
+        }
         _ => None,
     }
 }
@@ -281,10 +304,17 @@ impl Taint {
         let mut taint = Taint::default();
         for stmt in scope_statements(&def.body) {
             match stmt {
-                Stmt::Assign { targets, value, span } => {
-                    taint.assignments.push((targets.clone(), value.clone(), *span))
-                }
-                Stmt::Return { value: Some(v), span } => taint.returns.push((v.clone(), *span)),
+                Stmt::Assign {
+                    targets,
+                    value,
+                    span,
+                } => taint
+                    .assignments
+                    .push((targets.clone(), value.clone(), *span)),
+                Stmt::Return {
+                    value: Some(v),
+                    span,
+                } => taint.returns.push((v.clone(), *span)),
                 _ => {}
             }
         }
@@ -299,8 +329,10 @@ impl Taint {
     }
 
     fn assign(&mut self, targets: &[Expr], value: &Expr, kinds: &[HeaderKind]) {
-        let verify = self.mentions(value, HeaderKind::Verify) && kinds.contains(&HeaderKind::Verify);
-        let identity = self.mentions(value, HeaderKind::Identity) && kinds.contains(&HeaderKind::Identity);
+        let verify =
+            self.mentions(value, HeaderKind::Verify) && kinds.contains(&HeaderKind::Verify);
+        let identity =
+            self.mentions(value, HeaderKind::Identity) && kinds.contains(&HeaderKind::Identity);
         for target in targets {
             match target {
                 Expr::Name { id, .. } => {
@@ -348,7 +380,14 @@ impl Taint {
     }
 
     fn sinks(&self, f: &FnCtx<'_>) -> Vec<Sink> {
-        const USER_ATTRS: &[&str] = &["user", "_user", "remote_user", "principal", "identity", "auth_user"];
+        const USER_ATTRS: &[&str] = &[
+            "user",
+            "_user",
+            "remote_user",
+            "principal",
+            "identity",
+            "auth_user",
+        ];
         let sink = |span| Sink {
             loc: Loc { file: f.file, span },
             function: f.name.clone(),
@@ -358,10 +397,9 @@ impl Taint {
             .assignments
             .iter()
             .filter(|(targets, value, _)| {
-                targets
-                    .iter()
-                    .any(|t| matches!(t, Expr::Attr { attr, .. } if USER_ATTRS.contains(&attr.as_str())))
-                    && self.raw(value)
+                targets.iter().any(
+                    |t| matches!(t, Expr::Attr { attr, .. } if USER_ATTRS.contains(&attr.as_str())),
+                ) && self.raw(value)
             })
             .map(|(_, _, span)| sink(*span))
             .collect();
@@ -417,15 +455,24 @@ fn enforces_verify(f: &FnCtx<'_>, identity: &Identity) -> bool {
                 .get(1)
                 .and_then(Expr::as_str)
                 .is_some_and(|a| identity.verify_attrs.contains(a)),
-            _ => certificate_read(x).is_some_and(|(h, _)| h.to_ascii_lowercase().contains("verify")),
+            _ => {
+                certificate_read(x).is_some_and(|(h, _)| h.to_ascii_lowercase().contains("verify"))
+            }
         })
     };
-    let is_permission = matches!(f.def.name.as_str(), "has_permission" | "has_object_permission");
-    scope_statements(&f.def.body).into_iter().any(|stmt| match stmt {
-        Stmt::If { test, body, orelse, .. } => mentions(test) && (rejects(body) || rejects(orelse)),
-        Stmt::Return { value: Some(v), .. } => is_permission && mentions(v),
-        _ => false,
-    })
+    let is_permission = matches!(
+        f.def.name.as_str(),
+        "has_permission" | "has_object_permission"
+    );
+    scope_statements(&f.def.body)
+        .into_iter()
+        .any(|stmt| match stmt {
+            Stmt::If {
+                test, body, orelse, ..
+            } => mentions(test) && (rejects(body) || rejects(orelse)),
+            Stmt::Return { value: Some(v), .. } => is_permission && mentions(v),
+            _ => false,
+        })
 }
 
 fn rejects(body: &[Stmt]) -> bool {
@@ -451,7 +498,9 @@ fn is_rejection(value: &Expr) -> bool {
             let name = call.func.dotted().unwrap_or_default();
             REJECTIONS.contains(&last_segment(&name))
                 || call.keyword("status").is_some_and(|s| match s {
-                    Expr::Int { value: Some(code), .. } => (400..500).contains(code),
+                    Expr::Int {
+                        value: Some(code), ..
+                    } => (400..500).contains(code),
                     other => other
                         .dotted()
                         .is_some_and(|d| last_segment(&d).starts_with("HTTP_4")),
@@ -493,7 +542,9 @@ fn auth_ignoring_verify(functions: &[FnCtx<'_>], identity: &Identity) -> Vec<(Lo
                         first_use.get_or_insert(e.span());
                     }
                     None => match e {
-                        Expr::Attr { attr, .. } if identity.verify_attrs.contains(attr) => verify = true,
+                        Expr::Attr { attr, .. } if identity.verify_attrs.contains(attr) => {
+                            verify = true
+                        }
                         Expr::Attr { attr, .. } if identity.identity_attrs.contains(attr) => {
                             first_use.get_or_insert(e.span());
                         }
@@ -527,7 +578,13 @@ mod tests {
     fn header_names_are_normalised() {
         assert_eq!(header_name("X_SSL_CLIENT_S_DN_CN"), "X-SSL-Client-S-DN-CN");
         assert_eq!(header_name("x-ssl-client-verify"), "X-SSL-Client-Verify");
-        assert_eq!(header_name("X_FORWARDED_CLIENT_CERT"), "X-Forwarded-Client-Cert");
-        assert_eq!(header_name("X_AMZN_MTLS_CLIENTCERT"), "X-Amzn-Mtls-Clientcert");
+        assert_eq!(
+            header_name("X_FORWARDED_CLIENT_CERT"),
+            "X-Forwarded-Client-Cert"
+        );
+        assert_eq!(
+            header_name("X_AMZN_MTLS_CLIENTCERT"),
+            "X-Amzn-Mtls-Clientcert"
+        );
     }
 }

@@ -65,11 +65,7 @@ impl Project {
             ..Project::default()
         };
         project.index_modules();
-        project.scopes = project
-            .files
-            .par_iter()
-            .map(|file| module_scope(file))
-            .collect();
+        project.scopes = project.files.par_iter().map(module_scope).collect();
         classes::index(&mut project);
         project.settings = settings::collect(&project);
         models::index(&mut project);
@@ -154,7 +150,9 @@ impl Project {
             if let Some(&id) = self.class_by_qual.get(&local) {
                 return Some(id);
             }
-            let (first, tail) = rest.split_once('.').map_or((&rest[..], ""), |(a, b)| (a, b));
+            let (first, tail) = rest
+                .split_once('.')
+                .map_or((&rest[..], ""), |(a, b)| (a, b));
             if let Some(target) = self.scopes[file].get(first) {
                 let next = if tail.is_empty() {
                     target.clone()
@@ -285,7 +283,11 @@ fn absolute_module(file: &SourceFile, module: Option<&str>, level: u32) -> Strin
     if level == 0 {
         return module.unwrap_or("").to_string();
     }
-    let mut base: Vec<&str> = file.package().split('.').filter(|s| !s.is_empty()).collect();
+    let mut base: Vec<&str> = file
+        .package()
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect();
     for _ in 1..level {
         base.pop();
     }

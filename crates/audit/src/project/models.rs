@@ -16,7 +16,9 @@ pub enum FieldKind {
     OneToOne,
     ManyToMany,
     /// The reverse side of another model's relation (`related_name`).
-    Reverse { many: bool },
+    Reverse {
+        many: bool,
+    },
 }
 
 impl FieldKind {
@@ -81,7 +83,9 @@ const USER_FIELDS: &[(&str, &str)] = &[
 const USER_RELATIONS: &[&str] = &["groups", "user_permissions"];
 
 fn builtin_user() -> Model {
-    let plain = USER_FIELDS.iter().map(|(name, ty)| builtin_field(name, ty, FieldKind::Plain));
+    let plain = USER_FIELDS
+        .iter()
+        .map(|(name, ty)| builtin_field(name, ty, FieldKind::Plain));
     let relations = USER_RELATIONS
         .iter()
         .map(|name| builtin_field(name, "ManyToManyField", FieldKind::ManyToMany));
@@ -234,7 +238,10 @@ fn own_fields(project: &Project, class: ClassId, model_class: ClassId) -> Vec<Mo
                     file: info.file,
                     span,
                 }),
-                read_only: matches!(call.keyword("editable"), Some(Expr::Bool { value: false, .. })),
+                read_only: matches!(
+                    call.keyword("editable"),
+                    Some(Expr::Bool { value: false, .. })
+                ),
                 related_name: call
                     .keyword("related_name")
                     .and_then(Expr::as_str)
@@ -346,13 +353,29 @@ impl Project {
     /// like an owner): then a queryset over all of its rows needs a per-caller filter.
     pub fn has_owner(&self, model: ModelId) -> bool {
         const OWNERS: &[&str] = &[
-            "owner", "user", "tenant", "organization", "organisation", "org", "account",
-            "company", "customer", "team", "workspace", "created_by", "author", "client",
-            "partner", "member", "profile",
+            "owner",
+            "user",
+            "tenant",
+            "organization",
+            "organisation",
+            "org",
+            "account",
+            "company",
+            "customer",
+            "team",
+            "workspace",
+            "created_by",
+            "author",
+            "client",
+            "partner",
+            "member",
+            "profile",
         ];
         self.models[model].fields.iter().any(|f| {
             matches!(f.kind, FieldKind::ForeignKey | FieldKind::OneToOne)
-                && (f.target == Some(self.user_model) || f.target == Some(0) || OWNERS.contains(&f.name.as_str()))
+                && (f.target == Some(self.user_model)
+                    || f.target == Some(0)
+                    || OWNERS.contains(&f.name.as_str()))
         })
     }
 }

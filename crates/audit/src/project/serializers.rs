@@ -114,15 +114,28 @@ fn build(project: &Project, class: ClassId) -> Serializer {
         model,
         fields: meta.fields(),
         exclude: meta.get("exclude").map(|(file, value, span)| {
-            (meta.strings(file, value, 0).into_iter().map(|(s, _)| s).collect(), Loc { file, span })
+            (
+                meta.strings(file, value, 0)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect(),
+                Loc { file, span },
+            )
         }),
-        depth: meta.get("depth").and_then(|(file, value, span)| match value {
-            Expr::Int { value: Some(d), .. } => Some((*d, Loc { file, span })),
-            _ => None,
-        }),
+        depth: meta
+            .get("depth")
+            .and_then(|(file, value, span)| match value {
+                Expr::Int { value: Some(d), .. } => Some((*d, Loc { file, span })),
+                _ => None,
+            }),
         read_only_fields: meta
             .get("read_only_fields")
-            .map(|(file, value, _)| meta.strings(file, value, 0).into_iter().map(|(s, _)| s).collect())
+            .map(|(file, value, _)| {
+                meta.strings(file, value, 0)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect()
+            })
             .unwrap_or_default(),
         extra_kwargs: meta.extra_kwargs(),
         declared: declared_fields(project, class),
@@ -171,7 +184,9 @@ impl<'p> MetaReader<'p> {
                 .get(id)
                 .map(|(f, v, _)| self.strings(f, v, depth + 1))
                 .unwrap_or_default(),
-            Expr::Attr { value: owner, attr, .. } => {
+            Expr::Attr {
+                value: owner, attr, ..
+            } => {
                 let meta = self.project.class_of_expr(file, owner);
                 let other = MetaReader {
                     project: self.project,
@@ -236,7 +251,13 @@ fn declared_fields(project: &Project, class: ClassId) -> Vec<Declared> {
     out
 }
 
-fn declared_field(project: &Project, file: FileId, name: &str, value: &Expr, span: Span) -> Option<Declared> {
+fn declared_field(
+    project: &Project,
+    file: FileId,
+    name: &str,
+    value: &Expr,
+    span: Span,
+) -> Option<Declared> {
     let call = value.as_call()?;
     let written = call.func.dotted()?;
     let field_type = last_segment(&written).to_string();
@@ -245,7 +266,8 @@ fn declared_field(project: &Project, file: FileId, name: &str, value: &Expr, spa
             .class_of_expr(file, &call.func)
             .filter(|&c| project.is_serializer_class(c))
     });
-    let is_field = field_type.ends_with("Field") || field_type.ends_with("Serializer") || nested.is_some();
+    let is_field =
+        field_type.ends_with("Field") || field_type.ends_with("Serializer") || nested.is_some();
     if !is_field || name == "Meta" {
         return None;
     }
@@ -255,9 +277,15 @@ fn declared_field(project: &Project, file: FileId, name: &str, value: &Expr, spa
         nested,
         many: call.flag("many"),
         read_only: call.flag("read_only")
-            || matches!(field_type.as_str(), "SerializerMethodField" | "ReadOnlyField" | "HiddenField"),
+            || matches!(
+                field_type.as_str(),
+                "SerializerMethodField" | "ReadOnlyField" | "HiddenField"
+            ),
         write_only: call.flag("write_only"),
-        source: call.keyword("source").and_then(Expr::as_str).map(str::to_string),
+        source: call
+            .keyword("source")
+            .and_then(Expr::as_str)
+            .map(str::to_string),
         field_type,
     })
 }

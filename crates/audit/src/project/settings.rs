@@ -59,7 +59,9 @@ fn apply(settings: &mut Settings, name: &str, value: &Expr) {
     match name {
         "AUTH_USER_MODEL" => {
             if let Some(s) = value.as_str() {
-                settings.auth_user_model.get_or_insert_with(|| s.to_string());
+                settings
+                    .auth_user_model
+                    .get_or_insert_with(|| s.to_string());
             }
         }
         "ROOT_URLCONF" => {
@@ -127,10 +129,9 @@ pub fn setting(file_id: FileId, file: &SourceFile, name: &str) -> Option<Setting
 }
 
 fn is_settings(file: &SourceFile) -> bool {
-    let named = file
-        .module
-        .split('.')
-        .any(|part| part == "settings" || part.starts_with("settings_") || part.ends_with("_settings"));
+    let named = file.module.split('.').any(|part| {
+        part == "settings" || part.starts_with("settings_") || part.ends_with("_settings")
+    });
     named || assignments(file).any(|(name, _)| MARKERS.contains(&name))
 }
 

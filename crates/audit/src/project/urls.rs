@@ -54,7 +54,11 @@ pub(super) fn collect(project: &Project) -> Vec<RoutePattern> {
     };
     let mut out = Vec::new();
     for root in roots {
-        Collector { project, out: &mut out }.module(root, "", 0);
+        Collector {
+            project,
+            out: &mut out,
+        }
+        .module(root, "", 0);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(a.view.cmp(&b.view)));
     out.dedup();
@@ -78,7 +82,11 @@ impl<'p> Collector<'p, '_> {
                 {
                     value
                 }
-                Stmt::AugAssign { target, value, .. } if target.as_name() == Some("urlpatterns") => value,
+                Stmt::AugAssign { target, value, .. }
+                    if target.as_name() == Some("urlpatterns") =>
+                {
+                    value
+                }
                 Stmt::Expr {
                     value: Expr::Call(call),
                     ..
@@ -100,7 +108,11 @@ impl<'p> Collector<'p, '_> {
                     self.entry(file, e, prefix, depth);
                 }
             }
-            Expr::Attr { value: router, attr, .. } if attr == "urls" => self.router(file, router, prefix),
+            Expr::Attr {
+                value: router,
+                attr,
+                ..
+            } if attr == "urls" => self.router(file, router, prefix),
             Expr::Call(call) if call.args.len() == 1 && call.keywords.is_empty() => {
                 self.entries(file, &call.args[0], prefix, depth)
             }
@@ -120,7 +132,9 @@ impl<'p> Collector<'p, '_> {
         if !matches!(last_segment(&func), "path" | "re_path" | "url") {
             return;
         }
-        let (Some(route), Some(target)) = (call.args.first().and_then(Expr::as_str), call.args.get(1)) else {
+        let (Some(route), Some(target)) =
+            (call.args.first().and_then(Expr::as_str), call.args.get(1))
+        else {
             return;
         };
         let joined = format!("{prefix}{}", normalise(route));
@@ -135,7 +149,9 @@ impl<'p> Collector<'p, '_> {
         match &call.func {
             Expr::Name { id, .. } if id == "include" => self.include(file, call, prefix, depth),
             Expr::Attr { attr, .. } if attr == "include" => self.include(file, call, prefix, depth),
-            Expr::Attr { value, attr, .. } if attr == "as_view" => self.class_view(file, value, call, prefix),
+            Expr::Attr { value, attr, .. } if attr == "as_view" => {
+                self.class_view(file, value, call, prefix)
+            }
             _ => {}
         }
     }
@@ -149,7 +165,9 @@ impl<'p> Collector<'p, '_> {
         };
         let module = match arg {
             Expr::Str { value, .. } => Some(value.clone()),
-            Expr::Name { .. } | Expr::Attr { .. } if !is_router_urls(arg) => self.project.qual(file, arg),
+            Expr::Name { .. } | Expr::Attr { .. } if !is_router_urls(arg) => {
+                self.project.qual(file, arg)
+            }
             _ => None,
         };
         match module.and_then(|m| self.project.module_file(&m)) {
@@ -170,7 +188,9 @@ impl<'p> Collector<'p, '_> {
             // `ViewSet.as_view({"get": "list"})`
             Some(Expr::Dict { items, .. }) => items
                 .iter()
-                .filter_map(|(k, v)| Some((k.as_ref()?.as_str()?.to_string(), v.as_str()?.to_string())))
+                .filter_map(|(k, v)| {
+                    Some((k.as_ref()?.as_str()?.to_string(), v.as_str()?.to_string()))
+                })
                 .collect(),
             _ => self.project.views[view]
                 .actions
@@ -183,9 +203,15 @@ impl<'p> Collector<'p, '_> {
     }
 
     fn function_view(&mut self, file: FileId, target: &Expr, prefix: &str) {
-        let Some(qual) = self.project.qual(file, target) else { return };
-        let Some((module, name)) = qual.rsplit_once('.') else { return };
-        let Some(view_file) = self.project.module_file(module) else { return };
+        let Some(qual) = self.project.qual(file, target) else {
+            return;
+        };
+        let Some((module, name)) = qual.rsplit_once('.') else {
+            return;
+        };
+        let Some(view_file) = self.project.module_file(module) else {
+            return;
+        };
         let Some(view) = self
             .project
             .views
@@ -204,10 +230,18 @@ impl<'p> Collector<'p, '_> {
 
     /// The routes a router generates for each registered viewset.
     fn router(&mut self, file: FileId, router: &Expr, prefix: &str) {
-        let Some((router_file, name)) = self.router_var(file, router) else { return };
-        let trailing = if router_trailing_slash(self.project, router_file, &name) { "/" } else { "" };
+        let Some((router_file, name)) = self.router_var(file, router) else {
+            return;
+        };
+        let trailing = if router_trailing_slash(self.project, router_file, &name) {
+            "/"
+        } else {
+            ""
+        };
         for call in registrations(self.project, router_file, &name) {
-            let (Some(reg_prefix), Some(viewset)) = (call.args.first().and_then(Expr::as_str), call.args.get(1)) else {
+            let (Some(reg_prefix), Some(viewset)) =
+                (call.args.first().and_then(Expr::as_str), call.args.get(1))
+            else {
                 continue;
             };
             let Some(view) = self
@@ -245,7 +279,11 @@ impl<'p> Collector<'p, '_> {
             } else {
                 format!("{base}/{url_path}{trailing}")
             };
-            let methods = a.methods.iter().map(|m| (m.clone(), a.name.clone())).collect();
+            let methods = a
+                .methods
+                .iter()
+                .map(|m| (m.clone(), a.name.clone()))
+                .collect();
             self.push(&path, view, methods);
         }
     }
@@ -263,7 +301,11 @@ impl<'p> Collector<'p, '_> {
 
     fn push(&mut self, path: &str, view: ViewId, methods: Vec<(String, String)>) {
         let path = format!("/{}", path.trim_start_matches('/'));
-        self.out.push(RoutePattern { path, view, methods });
+        self.out.push(RoutePattern {
+            path,
+            view,
+            methods,
+        });
     }
 }
 
@@ -297,10 +339,14 @@ fn registrations<'p>(project: &'p Project, file: FileId, name: &str) -> Vec<&'p 
 /// `SimpleRouter(trailing_slash=False)` turns the slash off.
 fn router_trailing_slash(project: &Project, file: FileId, name: &str) -> bool {
     !project.files[file].ast.body.iter().any(|stmt| match stmt {
-        Stmt::Assign { targets, value, .. } if targets.iter().any(|t| t.as_name() == Some(name)) => value
-            .as_call()
-            .and_then(|c| c.keyword("trailing_slash"))
-            .is_some_and(|v| matches!(v, Expr::Bool { value: false, .. })),
+        Stmt::Assign { targets, value, .. }
+            if targets.iter().any(|t| t.as_name() == Some(name)) =>
+        {
+            value
+                .as_call()
+                .and_then(|c| c.keyword("trailing_slash"))
+                .is_some_and(|v| matches!(v, Expr::Bool { value: false, .. }))
+        }
         _ => false,
     })
 }
@@ -317,8 +363,8 @@ pub fn normalise(route: &str) -> String {
         let (name, consumed) = if let Some(group) = tail.strip_prefix("(?P<") {
             let name_end = group.find('>').unwrap_or(group.len());
             (&group[..name_end], 4 + closing_paren(group))
-        } else if tail.starts_with('(') {
-            ("param", 1 + closing_paren(&tail[1..]))
+        } else if let Some(group) = tail.strip_prefix('(') {
+            ("param", 1 + closing_paren(group))
         } else {
             let end = tail.find('>').map_or(tail.len(), |e| e + 1);
             let inner = &tail[1..end.saturating_sub(1).max(1)];
@@ -368,7 +414,12 @@ impl Project {
         let wanted = segments(path);
         let by_path = self.routes.iter().find_map(|r| {
             (segments(&r.path) == wanted)
-                .then(|| r.methods.iter().find(|(m, _)| *m == method).map(|(_, a)| (r, a)))
+                .then(|| {
+                    r.methods
+                        .iter()
+                        .find(|(m, _)| *m == method)
+                        .map(|(_, a)| (r, a))
+                })
                 .flatten()
         });
         let (pattern, action) = by_path.or_else(|| self.by_operation_id(operation_id?))?;
@@ -408,7 +459,9 @@ impl Project {
             view_name: view.name.clone(),
             view: self.location(view.loc, "view"),
             serializer_name: view.serializer.map(|s| self.classes[s].name().to_string()),
-            serializer: view.serializer.map(|s| self.class_location(s, "serializer")),
+            serializer: view
+                .serializer
+                .map(|s| self.class_location(s, "serializer")),
             permission: loc(view.permissions_loc, "view"),
             queryset: loc(view.queryset.as_ref().map(|q| q.loc), "view"),
             view_id: pattern.view,
@@ -419,7 +472,14 @@ impl Project {
 /// The action word drf-spectacular puts at the end of an operation id: the viewset action's
 /// name for the standard ones, else a word for the method.
 fn spectacular_action(method: &str, action: &str) -> String {
-    const STANDARD: &[&str] = &["list", "create", "retrieve", "update", "partial_update", "destroy"];
+    const STANDARD: &[&str] = &[
+        "list",
+        "create",
+        "retrieve",
+        "update",
+        "partial_update",
+        "destroy",
+    ];
     if STANDARD.contains(&action) {
         return action.to_string();
     }

@@ -64,9 +64,11 @@ impl View {
     }
 
     pub fn is_writable(&self) -> bool {
-        self.actions
-            .iter()
-            .any(|a| a.methods.iter().any(|m| matches!(m.as_str(), "post" | "put" | "patch")))
+        self.actions.iter().any(|a| {
+            a.methods
+                .iter()
+                .any(|m| matches!(m.as_str(), "post" | "put" | "patch"))
+        })
     }
 
     pub fn action(&self, name: &str) -> Option<&Action> {
@@ -86,7 +88,14 @@ const STANDARD: &[(&str, bool, &str)] = &[
 /// The standard actions a DRF base class brings.
 fn actions_of_base(name: &str) -> &'static [&'static str] {
     match name {
-        "ModelViewSet" => &["list", "create", "retrieve", "update", "partial_update", "destroy"],
+        "ModelViewSet" => &[
+            "list",
+            "create",
+            "retrieve",
+            "update",
+            "partial_update",
+            "destroy",
+        ],
         "ReadOnlyModelViewSet" => &["list", "retrieve"],
         "ListModelMixin" | "ListAPIView" => &["list"],
         "CreateModelMixin" | "CreateAPIView" => &["create"],
@@ -129,7 +138,8 @@ fn is_view_class(project: &Project, class: ClassId) -> bool {
 fn class_view(project: &Project, class: ClassId) -> View {
     let info = &project.classes[class];
     let is_viewset = project.inherits(class, |q| last_segment(q).contains("ViewSet"));
-    let (permissions, permissions_loc) = match project.class_attribute(class, "permission_classes") {
+    let (permissions, permissions_loc) = match project.class_attribute(class, "permission_classes")
+    {
         Some((c, value, span)) => (
             permission_refs(project, project.classes[c].file, value),
             Some(Loc {
@@ -223,7 +233,11 @@ fn extra_actions(project: &Project, class: ClassId) -> Vec<Action> {
             let methods = call
                 .keyword("methods")
                 .and_then(Expr::elements)
-                .map(|e| e.iter().filter_map(|m| Some(m.as_str()?.to_ascii_lowercase())).collect())
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|m| Some(m.as_str()?.to_ascii_lowercase()))
+                        .collect()
+                })
                 .unwrap_or_else(|| vec!["get".to_string()]);
             out.push(Action {
                 name: m.name.clone(),
@@ -250,7 +264,11 @@ fn function_view(project: &Project, file: FileId, f: &FunctionDef) -> Option<Vie
         .args
         .first()
         .and_then(Expr::elements)
-        .map(|e| e.iter().filter_map(|m| Some(m.as_str()?.to_ascii_lowercase())).collect())
+        .map(|e| {
+            e.iter()
+                .filter_map(|m| Some(m.as_str()?.to_ascii_lowercase()))
+                .collect()
+        })
         .unwrap_or_else(|| vec!["get".to_string()]);
     let permission_decorator = f.decorators.iter().find_map(|d| {
         let call = d.as_call()?;
@@ -262,7 +280,10 @@ fn function_view(project: &Project, file: FileId, f: &FunctionDef) -> Option<Vie
                 .first()
                 .map(|a| permission_refs(project, file, a))
                 .unwrap_or_default(),
-            Some(Loc { file, span: call.span }),
+            Some(Loc {
+                file,
+                span: call.span,
+            }),
         ),
         None => (default_permissions(project), None),
     };
@@ -298,14 +319,20 @@ fn function_view(project: &Project, file: FileId, f: &FunctionDef) -> Option<Vie
 fn serializer_of(project: &Project, class: ClassId) -> (Option<ClassId>, Option<Loc>) {
     if let Some((c, value, span)) = project.class_attribute(class, "serializer_class") {
         let file = project.classes[c].file;
-        return (project.serializer_of_expr(file, value), Some(Loc { file, span }));
+        return (
+            project.serializer_of_expr(file, value),
+            Some(Loc { file, span }),
+        );
     }
     let Some((c, method)) = project.method(class, "get_serializer_class") else {
         return (None, None);
     };
     let file = project.classes[c].file;
     for stmt in scope_statements(&method.body) {
-        if let Stmt::Return { value: Some(value), span } = stmt
+        if let Stmt::Return {
+            value: Some(value),
+            span,
+        } = stmt
             && let Some(s) = project.serializer_of_expr(file, value)
         {
             return (Some(s), Some(Loc { file, span: *span }));
@@ -335,7 +362,15 @@ fn queryset(project: &Project, file: FileId, value: &Expr, span: crate::syntax::
             _ => break,
         }
     }
-    const FILTERS: &[&str] = &["filter", "exclude", "get", "none", "raw", "filter_by", "for_user"];
+    const FILTERS: &[&str] = &[
+        "filter",
+        "exclude",
+        "get",
+        "none",
+        "raw",
+        "filter_by",
+        "for_user",
+    ];
     Queryset {
         model,
         loc: Loc { file, span },
@@ -369,7 +404,9 @@ fn default_permissions(project: &Project) -> Vec<PermRef> {
     let configured = &project.settings.default_permissions;
     if configured.is_empty() {
         // DRF's own default.
-        return vec![PermRef::External("rest_framework.permissions.AllowAny".into())];
+        return vec![PermRef::External(
+            "rest_framework.permissions.AllowAny".into(),
+        )];
     }
     configured.iter().map(|q| perm_ref(project, q)).collect()
 }
@@ -409,15 +446,18 @@ impl Project {
                     || self.inherits(*c, |q| last_segment(q) == "DjangoObjectPermissions")
             }
             PermRef::External(q) => {
-                !(q.starts_with("rest_framework.") || !q.contains('.'))
-                    || !NO_OBJECT_CHECK.contains(&last_segment(q))
+                // Not DRF's: unknown, so trusted; DRF's: known by name.
+                let drf = q.starts_with("rest_framework.") || !q.contains('.');
+                !drf || !NO_OBJECT_CHECK.contains(&last_segment(q))
             }
         }
     }
 
     /// The views whose serializer is `class`.
     pub fn views_using(&self, class: ClassId) -> impl Iterator<Item = &View> {
-        self.views.iter().filter(move |v| v.serializer == Some(class))
+        self.views
+            .iter()
+            .filter(move |v| v.serializer == Some(class))
     }
 }
 

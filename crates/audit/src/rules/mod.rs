@@ -197,7 +197,12 @@ pub fn safe_fields(ctx: &Ctx<'_>, model: crate::project::ModelId) -> Vec<String>
 }
 
 /// The declaration of each model field behind the paths (role `model`), at most `limit`.
-pub fn model_locations(ctx: &Ctx<'_>, tree: &[crate::project::exposure::Exposed], paths: &[SensitivePath], limit: usize) -> Vec<SourceLocation> {
+pub fn model_locations(
+    ctx: &Ctx<'_>,
+    tree: &[crate::project::exposure::Exposed],
+    paths: &[SensitivePath],
+    limit: usize,
+) -> Vec<SourceLocation> {
     paths
         .iter()
         .filter_map(|p| {

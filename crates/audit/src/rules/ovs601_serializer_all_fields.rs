@@ -41,7 +41,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 describe(&paths)
             )
         };
-        let mut locations = vec![project.location(*loc, "serializer"), project.class_location(class, "serializer")];
+        let mut locations = vec![
+            project.location(*loc, "serializer"),
+            project.class_location(class, "serializer"),
+        ];
         locations.extend(model_locations(ctx, &tree, &paths, 5));
         out.push(ctx.finding(
             &META,

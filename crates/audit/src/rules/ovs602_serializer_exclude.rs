@@ -37,7 +37,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .into_iter()
             .filter(|f| !excluded.contains(f))
             .collect();
-        let mut locations = vec![project.location(*loc, "serializer"), project.class_location(class, "serializer")];
+        let mut locations = vec![
+            project.location(*loc, "serializer"),
+            project.class_location(class, "serializer"),
+        ];
         locations.extend(model_locations(ctx, &tree, &paths, 5));
         out.push(ctx.finding(
             &META,

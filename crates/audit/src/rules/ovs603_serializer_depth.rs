@@ -41,9 +41,16 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         } else {
             format!(" That puts {} in every response.", describe(&paths))
         };
-        let mut locations = vec![project.location(loc, "serializer"), project.class_location(class, "serializer")];
+        let mut locations = vec![
+            project.location(loc, "serializer"),
+            project.class_location(class, "serializer"),
+        ];
         locations.extend(model_locations(ctx, &tree, &paths, 5));
-        let fields = nested.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let fields = nested
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(ctx.finding(
             &META,
             Report {

@@ -46,7 +46,14 @@ fn reason(node: &Exposed, nested: &Serializer) -> Option<&'static str> {
     }
 }
 
-fn report(ctx: &Ctx<'_>, class: usize, node: &Exposed, nested: usize, why: &str, out: &mut Vec<Finding>) {
+fn report(
+    ctx: &Ctx<'_>,
+    class: usize,
+    node: &Exposed,
+    nested: usize,
+    why: &str,
+    out: &mut Vec<Finding>,
+) {
     let project = ctx.project;
     let paths = sensitive_paths(std::slice::from_ref(node), ctx.classifier);
     let paths: Vec<_> = paths.into_iter().filter(|p| p.path.len() > 1).collect();
@@ -69,7 +76,9 @@ fn report(ctx: &Ctx<'_>, class: usize, node: &Exposed, nested: usize, why: &str,
         Report {
             subject: name.to_string(),
             key: field.clone(),
-            title: format!("`{name}.{field}` nests `{nested_name}`, which exposes sensitive fields"),
+            title: format!(
+                "`{name}.{field}` nests `{nested_name}`, which exposes sensitive fields"
+            ),
             message: format!(
                 "`{field} = {nested_name}(...)` {why}, so `{name}` renders {}.",
                 describe(&paths)

@@ -23,7 +23,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             if !node.readable || !matches!(node.how, How::Listed(_) | How::Declared(_)) {
                 continue;
             }
-            let Some(rule) = credential(ctx, &node) else { continue };
+            let Some(rule) = credential(ctx, &node) else {
+                continue;
+            };
             let name = project.classes[class].name();
             let field = &node.name;
             let password = rule.name == "password";
@@ -42,7 +44,12 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 project.location(node.how.loc(), "serializer"),
                 project.class_location(class, "serializer"),
             ];
-            locations.extend(node.field.as_ref().and_then(|f| f.loc).map(|l| project.location(l, "model")));
+            locations.extend(
+                node.field
+                    .as_ref()
+                    .and_then(|f| f.loc)
+                    .map(|l| project.location(l, "model")),
+            );
             out.push(ctx.finding(
                 &META,
                 Report {
@@ -52,7 +59,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     message: format!(
                         "`{field}` is in `{name}`'s output and is not write-only: every response \
                          carries the {} ({}).",
-                        if password { "stored password hash" } else { "secret" },
+                        if password {
+                            "stored password hash"
+                        } else {
+                            "secret"
+                        },
                         rule.summary
                     ),
                     remediation,
@@ -67,7 +78,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 /// The credential rule the field's name (or its `source`) matches.
 fn credential<'c>(ctx: &'c Ctx<'_>, node: &Exposed) -> Option<&'c overshare_classify::Rule> {
-    let names = [Some(node.name.as_str()), node.field.as_ref().map(|f| f.name.as_str())];
+    let names = [
+        Some(node.name.as_str()),
+        node.field.as_ref().map(|f| f.name.as_str()),
+    ];
     names.into_iter().flatten().find_map(|name| {
         ctx.classifier
             .classify_name(&[name])

@@ -19,8 +19,19 @@ pub static META: RuleMeta = RuleMeta {
 
 /// Relation names that say who owns an object.
 const OWNERS: &[&str] = &[
-    "owner", "user", "tenant", "organization", "organisation", "org", "account", "company",
-    "customer", "team", "workspace", "created_by", "author",
+    "owner",
+    "user",
+    "tenant",
+    "organization",
+    "organisation",
+    "org",
+    "account",
+    "company",
+    "customer",
+    "team",
+    "workspace",
+    "created_by",
+    "author",
 ];
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -39,7 +50,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             if !node.writable {
                 continue;
             }
-            let Some(what) = privileged(ctx, &node) else { continue };
+            let Some(what) = privileged(ctx, &node) else {
+                continue;
+            };
             let mut locations = vec![
                 project.location(node.how.loc(), "serializer"),
                 project.class_location(class, "serializer"),
@@ -113,7 +126,11 @@ fn report(
                  `serializer.save({field}=...)` from `self.request`."
             ),
             severity: None,
-            confidence: Some(if used { Confidence::High } else { Confidence::Medium }),
+            confidence: Some(if used {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            }),
             locations,
         },
     ));

@@ -3,7 +3,9 @@
 use super::{Ctx, Report};
 use crate::project::{ModelId, last_segment};
 use crate::source::{FileId, Loc};
-use crate::syntax::{Call, Expr, FunctionDef, Span, Stmt, all_functions, scope_statements, walk_scope_exprs};
+use crate::syntax::{
+    Call, Expr, FunctionDef, Span, Stmt, all_functions, scope_statements, walk_scope_exprs,
+};
 use overshare_finding::{Category, Finding, RuleMeta, Severity};
 use std::collections::HashMap;
 
@@ -20,8 +22,19 @@ pub static META: RuleMeta = RuleMeta {
 
 /// Queryset methods: a receiver that went through one is a queryset.
 const QUERYSET_METHODS: &[&str] = &[
-    "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate",
-    "distinct", "get_queryset", "only", "defer", "using", "none",
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "annotate",
+    "distinct",
+    "get_queryset",
+    "only",
+    "defer",
+    "using",
+    "none",
 ];
 
 /// One whole-row dump.
@@ -35,7 +48,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for (file, source) in ctx.project.files.iter().enumerate() {
         // Cheap pre-filter: no such call anywhere in the text, nothing to parse for.
         let text = &source.text;
-        if !(text.contains("values") || text.contains("model_to_dict") || text.contains("serialize")) {
+        if !(text.contains("values")
+            || text.contains("model_to_dict")
+            || text.contains("serialize"))
+        {
             continue;
         }
         for f in all_functions(&source.ast.body) {
@@ -66,7 +82,11 @@ fn check_function(ctx: &Ctx<'_>, file: FileId, f: &FunctionDef, out: &mut Vec<Fi
 }
 
 /// Local names bound to a queryset (`users = User.objects.filter(...)`), with the model.
-fn queryset_locals(ctx: &Ctx<'_>, file: FileId, f: &FunctionDef) -> HashMap<String, Option<ModelId>> {
+fn queryset_locals(
+    ctx: &Ctx<'_>,
+    file: FileId,
+    f: &FunctionDef,
+) -> HashMap<String, Option<ModelId>> {
     let mut locals = HashMap::new();
     for stmt in scope_statements(&f.body) {
         if let Stmt::Assign { targets, value, .. } = stmt
@@ -108,25 +128,40 @@ fn queryset_model(
     }
 }
 
-fn dump(ctx: &Ctx<'_>, file: FileId, call: &Call, locals: &HashMap<String, Option<ModelId>>) -> Option<Dump> {
+fn dump(
+    ctx: &Ctx<'_>,
+    file: FileId,
+    call: &Call,
+    locals: &HashMap<String, Option<ModelId>>,
+) -> Option<Dump> {
     if let Some((receiver, method)) = call.method() {
         match method {
             // `dict.values()` exists, so `.values()` needs a queryset receiver; `values_list`
             // is Django's alone.
             "values" if call.args.is_empty() => {
                 let model = queryset_model(ctx, file, receiver, locals)?;
-                return Some(Dump { span: call.span, what: "`.values()`", model });
+                return Some(Dump {
+                    span: call.span,
+                    what: "`.values()`",
+                    model,
+                });
             }
             "values_list" if call.args.is_empty() => {
                 let model = queryset_model(ctx, file, receiver, locals).flatten();
-                return Some(Dump { span: call.span, what: "`.values_list()`", model });
+                return Some(Dump {
+                    span: call.span,
+                    what: "`.values_list()`",
+                    model,
+                });
             }
             _ => {}
         }
     }
     let qual = ctx.project.qual_or_written(file, &call.func)?;
     let what = match qual.as_str() {
-        q if last_segment(q) == "model_to_dict" && call.keyword("fields").is_none() => "`model_to_dict()`",
+        q if last_segment(q) == "model_to_dict" && call.keyword("fields").is_none() => {
+            "`model_to_dict()`"
+        }
         "django.core.serializers.serialize" if call.keyword("fields").is_none() => {
             "`django.core.serializers.serialize()`"
         }
@@ -136,7 +171,11 @@ fn dump(ctx: &Ctx<'_>, file: FileId, call: &Call, locals: &HashMap<String, Optio
         .args
         .iter()
         .find_map(|a| queryset_model(ctx, file, a, locals).flatten());
-    Some(Dump { span: call.span, what, model })
+    Some(Dump {
+        span: call.span,
+        what,
+        model,
+    })
 }
 
 /// The dumps that reach a response: inside `Response(...)`/`JsonResponse(...)`/`return`, or
@@ -171,7 +210,13 @@ fn returned_spans(f: &FunctionDef, dumps: &[Dump]) -> Vec<Span> {
                     e.walk(&mut |x| {
                         if let Some(call) = x.as_call()
                             && let Some(name) = call.func.dotted()
-                            && matches!(last_segment(&name), "Response" | "JsonResponse" | "HttpResponse" | "StreamingHttpResponse")
+                            && matches!(
+                                last_segment(&name),
+                                "Response"
+                                    | "JsonResponse"
+                                    | "HttpResponse"
+                                    | "StreamingHttpResponse"
+                            )
                         {
                             mark(x);
                             return false;
@@ -190,7 +235,14 @@ fn contains(e: &Expr, span: Span) -> bool {
     s.start <= span.start && span.end <= s.end
 }
 
-fn report(ctx: &Ctx<'_>, file: FileId, f: &FunctionDef, d: Dump, reaches: bool, out: &mut Vec<Finding>) {
+fn report(
+    ctx: &Ctx<'_>,
+    file: FileId,
+    f: &FunctionDef,
+    d: Dump,
+    reaches: bool,
+    out: &mut Vec<Finding>,
+) {
     let project = ctx.project;
     let (model_name, sensitive) = match d.model {
         Some(m) => {
@@ -213,7 +265,11 @@ fn report(ctx: &Ctx<'_>, file: FileId, f: &FunctionDef, d: Dump, reaches: bool, 
     } else {
         format!(", {} included", sensitive.join(", "))
     };
-    let into = if reaches { " and it goes straight into the response" } else { "" };
+    let into = if reaches {
+        " and it goes straight into the response"
+    } else {
+        ""
+    };
     let severity = if reaches && (d.model.is_none() || !sensitive.is_empty()) {
         Severity::High
     } else {

@@ -31,7 +31,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         let name = &view.name;
         let model_name = &project.models[model].name;
-        let actions = open.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" and ");
+        let actions = open
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
         let scoped_elsewhere = if view.scoped_list && !open.contains(&"list") {
             " (`list` filters on the request; the others use `queryset` as it is)"
         } else {
@@ -64,7 +68,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 /// The actions that read rows without a per-caller filter or an object check.
 fn unscoped_actions(ctx: &Ctx<'_>, view: &View) -> Vec<&'static str> {
-    let object_checked = view.permissions.iter().any(|p| ctx.project.checks_objects(p));
+    let object_checked = view
+        .permissions
+        .iter()
+        .any(|p| ctx.project.checks_objects(p));
     let mut open = Vec::new();
     if view.action("list").is_some() && !view.scoped_list {
         open.push("list");

@@ -37,8 +37,16 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             },
             "view",
         )];
-        locations.extend(views.iter().map(|v| project.location(v.permissions_loc.unwrap_or(v.loc), "view")));
-        let names = views.iter().map(|v| format!("`{}`", v.name)).collect::<Vec<_>>().join(", ");
+        locations.extend(
+            views
+                .iter()
+                .map(|v| project.location(v.permissions_loc.unwrap_or(v.loc), "view")),
+        );
+        let names = views
+            .iter()
+            .map(|v| format!("`{}`", v.name))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(ctx.finding(
             &META,
             Report {

@@ -21,11 +21,14 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for view in &project.views {
         // Written on the view, or set as the project default: DRF's implicit default is not a
         // decision anyone made in this code.
-        let explicit = view.permissions_loc.is_some() || !project.settings.default_permissions.is_empty();
+        let explicit =
+            view.permissions_loc.is_some() || !project.settings.default_permissions.is_empty();
         if !explicit || !view.permissions.iter().any(is_allow_any) {
             continue;
         }
-        let Some(serializer) = view.serializer else { continue };
+        let Some(serializer) = view.serializer else {
+            continue;
+        };
         let paths = sensitive_paths(&project.exposure(serializer), ctx.classifier);
         if paths.is_empty() {
             continue;
@@ -36,25 +39,28 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         locations.extend(view.permissions_loc.map(|l| project.location(l, "view")));
         locations.push(project.location(view.loc, "view"));
         locations.push(project.class_location(serializer, "serializer"));
-        out.push(ctx.finding(
-            &META,
-            Report {
-                subject: name.clone(),
-                key: "AllowAny".into(),
-                title: format!("`{name}` is `AllowAny` and renders sensitive fields"),
-                message: format!(
-                    "`{name}` lets any caller in (`AllowAny`: no authentication is required, a \
+        out.push(
+            ctx.finding(
+                &META,
+                Report {
+                    subject: name.clone(),
+                    key: "AllowAny".into(),
+                    title: format!("`{name}` is `AllowAny` and renders sensitive fields"),
+                    message: format!(
+                        "`{name}` lets any caller in (`AllowAny`: no authentication is required, a \
                      verified certificate included) and renders `{serializer_name}`: {}.",
-                    describe(&paths)
-                ),
-                remediation: "Require authentication (`permission_classes = [IsAuthenticated, ...]` \
+                        describe(&paths)
+                    ),
+                    remediation:
+                        "Require authentication (`permission_classes = [IsAuthenticated, ...]` \
                               with an authentication class that rejects unverified certificates), \
                               and keep secrets out of the serializer."
-                    .into(),
-                severity: Some(exposure_severity(&paths, Severity::Medium)),
-                confidence: None,
-                locations,
-            },
-        ));
+                            .into(),
+                    severity: Some(exposure_severity(&paths, Severity::Medium)),
+                    confidence: None,
+                    locations,
+                },
+            ),
+        );
     }
 }

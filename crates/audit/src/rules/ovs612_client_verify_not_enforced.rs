@@ -24,22 +24,39 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let stored = if identity.verify_attrs.is_empty() {
         String::new()
     } else {
-        let attrs: Vec<String> = identity.verify_attrs.iter().map(|a| format!("`request.{a}`")).collect();
+        let attrs: Vec<String> = identity
+            .verify_attrs
+            .iter()
+            .map(|a| format!("`request.{a}`"))
+            .collect();
         format!(" The result is stored in {} and", attrs.join(", "))
     };
     let local = if identity.local_checks.is_empty() {
         " nothing rejects a request whose certificate failed verification".to_string()
     } else {
-        let names: Vec<String> = identity.local_checks.iter().map(|(_, n)| format!("`{n}`")).collect();
+        let names: Vec<String> = identity
+            .local_checks
+            .iter()
+            .map(|(_, n)| format!("`{n}`"))
+            .collect();
         format!(
             " only {} checks it, on the views that use it; every other view serves unverified clients",
             names.join(", ")
         )
     };
-    for read in identity.reads.iter().filter(|r| r.kind == HeaderKind::Verify) {
+    for read in identity
+        .reads
+        .iter()
+        .filter(|r| r.kind == HeaderKind::Verify)
+    {
         let header = &read.header;
         let mut locations = vec![project.location(read.loc, read.role)];
-        locations.extend(identity.local_checks.iter().map(|(loc, _)| project.location(*loc, "view")));
+        locations.extend(
+            identity
+                .local_checks
+                .iter()
+                .map(|(loc, _)| project.location(*loc, "view")),
+        );
         out.push(ctx.finding(
             &META,
             Report {

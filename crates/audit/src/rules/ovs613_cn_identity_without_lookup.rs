@@ -17,7 +17,10 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let project = ctx.project;
     for sink in &project.identity.unlooked_identities {
-        let snippet = project.files[sink.loc.file].slice(sink.loc.span).trim().to_string();
+        let snippet = project.files[sink.loc.file]
+            .slice(sink.loc.span)
+            .trim()
+            .to_string();
         out.push(ctx.finding(
             &META,
             Report {

@@ -55,12 +55,17 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 fn defaults_to_true(value: &Expr) -> bool {
     let truthy = |e: &Expr| match e {
         Expr::Bool { value, .. } => *value,
-        Expr::Str { value, .. } => matches!(value.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"),
+        Expr::Str { value, .. } => matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        ),
         _ => false,
     };
     match value {
         Expr::Bool { value: true, .. } => true,
-        Expr::Call(call) => call.keyword("default").is_some_and(truthy) || call.args.get(1).is_some_and(truthy),
+        Expr::Call(call) => {
+            call.keyword("default").is_some_and(truthy) || call.args.get(1).is_some_and(truthy)
+        }
         Expr::Compare { .. } | Expr::Other { .. } => false,
         _ => false,
     }

@@ -17,7 +17,12 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let project = ctx.project;
-    let header_reads: Vec<_> = project.identity.reads.iter().filter(|r| r.from_header).collect();
+    let header_reads: Vec<_> = project
+        .identity
+        .reads
+        .iter()
+        .filter(|r| r.from_header)
+        .collect();
     if header_reads.is_empty() {
         return;
     }
@@ -36,27 +41,39 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let mut locations = vec![project.location(hosts.loc, "settings")];
-        locations.extend(header_reads.iter().take(3).map(|r| project.location(r.loc, r.role)));
-        let headers: Vec<String> = header_reads.iter().map(|r| format!("`{}`", r.header)).collect();
-        out.push(ctx.finding(
-            &META,
-            Report {
-                subject: project.files[file].module.clone(),
-                key: "ALLOWED_HOSTS".into(),
-                title: "`ALLOWED_HOSTS` accepts any host while identity comes from headers".into(),
-                message: format!(
-                    "`ALLOWED_HOSTS = ['*']` answers requests for any `Host`, so the app also \
+        locations.extend(
+            header_reads
+                .iter()
+                .take(3)
+                .map(|r| project.location(r.loc, r.role)),
+        );
+        let headers: Vec<String> = header_reads
+            .iter()
+            .map(|r| format!("`{}`", r.header))
+            .collect();
+        out.push(
+            ctx.finding(
+                &META,
+                Report {
+                    subject: project.files[file].module.clone(),
+                    key: "ALLOWED_HOSTS".into(),
+                    title: "`ALLOWED_HOSTS` accepts any host while identity comes from headers"
+                        .into(),
+                    message: format!(
+                        "`ALLOWED_HOSTS = ['*']` answers requests for any `Host`, so the app also \
                      answers requests that did not come through the proxy's virtual host, the one \
                      that sets {}. Any route around the proxy lets a client name itself.",
-                    headers.join(", ")
-                ),
-                remediation: "List the proxy's host names only (`ALLOWED_HOSTS = [\"api.internal\"]`), \
+                        headers.join(", ")
+                    ),
+                    remediation:
+                        "List the proxy's host names only (`ALLOWED_HOSTS = [\"api.internal\"]`), \
                               and bind the app where only the proxy can reach it."
-                    .into(),
-                severity: None,
-                confidence: None,
-                locations,
-            },
-        ));
+                            .into(),
+                    severity: None,
+                    confidence: None,
+                    locations,
+                },
+            ),
+        );
     }
 }

@@ -118,7 +118,10 @@ impl WriteTarget<'_> {
     ) -> Result<(), String> {
         let before = self.read(input, WriteStep::Before, "", on_exchange).await;
         let Some(Value::Object(before)) = before else {
-            return Err(format!("GET {} did not return a JSON object", self.url.path()));
+            return Err(format!(
+                "GET {} did not return a JSON object",
+                self.url.path()
+            ));
         };
         let request = request_view(input.contract, self.op);
         let base = self.base_body(input.contract, &request, &before)?;
@@ -128,9 +131,18 @@ impl WriteTarget<'_> {
                 break;
             }
             let old = before.get(&property).cloned().unwrap_or(Value::Null);
-            self.write(input, WriteStep::Write, &base, &property, value, on_exchange)
+            self.write(
+                input,
+                WriteStep::Write,
+                &base,
+                &property,
+                value,
+                on_exchange,
+            )
+            .await;
+            let after = self
+                .read(input, WriteStep::ReadBack, &property, on_exchange)
                 .await;
-            let after = self.read(input, WriteStep::ReadBack, &property, on_exchange).await;
             let changed = after
                 .as_ref()
                 .and_then(|a| a.get(&property))
@@ -138,9 +150,18 @@ impl WriteTarget<'_> {
             if !changed {
                 continue;
             }
-            self.write(input, WriteStep::Restore, &base, &property, old.clone(), on_exchange)
+            self.write(
+                input,
+                WriteStep::Restore,
+                &base,
+                &property,
+                old.clone(),
+                on_exchange,
+            )
+            .await;
+            let verify = self
+                .read(input, WriteStep::Verify, &property, on_exchange)
                 .await;
-            let verify = self.read(input, WriteStep::Verify, &property, on_exchange).await;
             if verify.as_ref().and_then(|v| v.get(&property)) != Some(&old) {
                 notes.warnings.push(format!(
                     "{} {}: `{property}` could not be restored to its original value; \
@@ -198,8 +219,11 @@ impl WriteTarget<'_> {
         on_exchange: &mut (dyn FnMut(Exchange) + Send),
     ) -> Option<Value> {
         let operation = input.contract.operation("GET", &self.op.path)?;
-        let mut planned =
-            Planned::get(planned_operation(operation), Sender::Identity(self.identity), self.url.clone());
+        let mut planned = Planned::get(
+            planned_operation(operation),
+            Sender::Identity(self.identity),
+            self.url.clone(),
+        );
         planned.purpose = Purpose::Write {
             step,
             property: property.to_string(),
@@ -228,7 +252,11 @@ impl WriteTarget<'_> {
                 step,
                 property: property.to_string(),
             },
-            ..Planned::get(planned_operation(self.op), Sender::Identity(self.identity), self.url.clone())
+            ..Planned::get(
+                planned_operation(self.op),
+                Sender::Identity(self.identity),
+                self.url.clone(),
+            )
         };
         if let Some(exchange) = send_one(input, planned).await {
             on_exchange(exchange);
@@ -290,9 +318,9 @@ fn candidates(
         }
         let new = match value {
             Value::Bool(b) => Some(Value::Bool(!b)),
-            Value::String(s) if is_role_name(name) => {
-                Some(Value::String(if s == "admin" { "owner" } else { "admin" }.into()))
-            }
+            Value::String(s) if is_role_name(name) => Some(Value::String(
+                if s == "admin" { "owner" } else { "admin" }.into(),
+            )),
             current if is_owner_name(name) => others
                 .iter()
                 .find(|(k, v)| k == name && Some(v.as_str()) != scalar(current).as_deref())
@@ -334,9 +362,11 @@ fn retyped(text: &str, like: &Value) -> Value {
 /// Names whose value must never be written: it cannot be restored from what GET shows.
 fn never_write(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["password", "secret", "token", "key", "hash", "salt", "otp", "pin", "session"]
-        .iter()
-        .any(|word| lower.contains(word))
+    [
+        "password", "secret", "token", "key", "hash", "salt", "otp", "pin", "session",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 fn is_role_name(name: &str) -> bool {

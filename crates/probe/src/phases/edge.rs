@@ -154,7 +154,10 @@ async fn forged_identity_headers(
             continue;
         };
         let senders = [
-            (Sender::Identity(sender), bodies[0].clone().unwrap_or(Value::Null)),
+            (
+                Sender::Identity(sender),
+                bodies[0].clone().unwrap_or(Value::Null),
+            ),
             (Sender::Anonymous, anonymous_body.clone()),
         ];
         for (from, own_body) in senders {
@@ -242,7 +245,10 @@ impl Probe<'_> {
         while index < kept.len() && kept.len() > 1 {
             let mut fewer = kept.clone();
             fewer.remove(index);
-            if self.try_headers(input, family.name, fewer.clone(), on_exchange).await {
+            if self
+                .try_headers(input, family.name, fewer.clone(), on_exchange)
+                .await
+            {
                 kept = fewer;
             } else {
                 index += 1;
@@ -266,7 +272,8 @@ impl Probe<'_> {
         let Some(exchange) = send_one(input, planned).await else {
             return false;
         };
-        let worked = ok_json(&exchange).is_some_and(|body| shows_identity(body, self.own, self.victim));
+        let worked =
+            ok_json(&exchange).is_some_and(|body| shows_identity(body, self.own, self.victim));
         on_exchange(exchange);
         worked
     }

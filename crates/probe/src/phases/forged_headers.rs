@@ -124,7 +124,11 @@ struct Facts {
 
 impl Facts {
     fn of(victim: &ClientCert) -> Facts {
-        let der = victim.chain_der().first().map(|d| d.to_vec()).unwrap_or_default();
+        let der = victim
+            .chain_der()
+            .first()
+            .map(|d| d.to_vec())
+            .unwrap_or_default();
         let der_b64 = base64::engine::general_purpose::STANDARD.encode(&der);
         let pem = pem_of(&der_b64);
         Facts {
@@ -175,7 +179,10 @@ mod tests {
 
     #[test]
     fn rfc2253_reverses_the_rdns() {
-        assert_eq!(rfc2253("CN=partner-b, O=Globex Retail"), "O=Globex Retail,CN=partner-b");
+        assert_eq!(
+            rfc2253("CN=partner-b, O=Globex Retail"),
+            "O=Globex Retail,CN=partner-b"
+        );
     }
 
     #[test]

@@ -246,8 +246,7 @@ pub fn sample_checks() -> Vec<overshare_finding::Check> {
             id: "no-certificate".into(),
             title: "Requests without a client certificate".into(),
             status: CheckStatus::Passed,
-            detail: "12 request(s) without a certificate: no data came back (12 × HTTP 400)"
-                .into(),
+            detail: "12 request(s) without a certificate: no data came back (12 × HTTP 400)".into(),
             rule: Some("OVS401".into()),
         },
         Check {

@@ -1,0 +1,95 @@
+//! The library surface: error recovery, errors that name the path, the rule catalogue.
+
+use overshare_audit::{AuditOptions, RULES, audit};
+use std::fs;
+
+#[test]
+fn a_file_with_a_syntax_error_is_still_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    fs::create_dir(&app).unwrap();
+    fs::write(app.join("__init__.py"), "").unwrap();
+    fs::write(
+        app.join("models.py"),
+        "from django.db import models\n\nclass Card(models.Model):\n    number = models.CharField(max_length=19)\n    api_key = models.CharField(max_length=40)\n",
+    )
+    .unwrap();
+    fs::write(
+        app.join("serializers.py"),
+        "from rest_framework import serializers\nfrom .models import Card\n\ndef broken(:\n    pass\n\n\nclass CardSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Card\n        fields = \"__all__\"\n",
+    )
+    .unwrap();
+    let result = audit(&[dir.path().to_path_buf()], &AuditOptions::default()).unwrap();
+    assert_eq!(result.files_scanned, 3);
+    let problem = result
+        .parse_errors
+        .first()
+        .expect("the syntax error is reported");
+    assert!(problem.file.ends_with("app/serializers.py"), "{problem:?}");
+    assert_eq!(problem.line, 4);
+    assert!(!problem.message.is_empty());
+    let finding = result
+        .findings
+        .iter()
+        .find(|f| f.rule == "OVS601")
+        .expect("the serializer after the error is audited");
+    assert_eq!(finding.source[0].line, 11);
+    assert!(finding.message.contains("`api_key`"), "{}", finding.message);
+}
+
+#[test]
+fn a_missing_path_is_an_error_that_names_it() {
+    let err = audit(&["/no/such/overshare/dir".into()], &AuditOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("/no/such/overshare/dir"), "{err}");
+}
+
+#[test]
+fn migrations_and_virtualenvs_are_opt_in() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["app/migrations", "venv/lib", "tools/env2"] {
+        fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    fs::write(dir.path().join("tools/env2/pyvenv.cfg"), "home = /usr\n").unwrap();
+    for file in [
+        "app/views.py",
+        "app/migrations/0001_initial.py",
+        "venv/lib/x.py",
+        "tools/env2/y.py",
+    ] {
+        fs::write(dir.path().join(file), "x = 1\n").unwrap();
+    }
+    let root = vec![dir.path().to_path_buf()];
+    let default = audit(&root, &AuditOptions::default()).unwrap();
+    assert_eq!(default.files_scanned, 1);
+    let all = AuditOptions {
+        include_migrations: true,
+        include_virtualenvs: true,
+    };
+    assert_eq!(audit(&root, &all).unwrap().files_scanned, 4);
+}
+
+#[test]
+fn rules_are_in_id_order_with_documented_sections() {
+    assert_eq!(RULES.len(), 16);
+    for (i, rule) in RULES.iter().enumerate() {
+        assert_eq!(rule.id, format!("OVS6{:02}", i + 1));
+        let first = rule.doc.lines().next().unwrap();
+        assert!(
+            first.ends_with(&format!("(`{}`, {}).", rule.name, rule.id)),
+            "{first}"
+        );
+        let mut at = 0;
+        for section in [
+            "## What it finds",
+            "## Why it matters",
+            "## Example",
+            "## Use instead",
+        ] {
+            let found = rule.doc[at..]
+                .find(section)
+                .unwrap_or_else(|| panic!("{}: {section}", rule.id));
+            at += found;
+        }
+        assert_eq!(rule.category, overshare_finding::Category::Source);
+    }
+}
