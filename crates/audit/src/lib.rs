@@ -83,7 +83,9 @@ pub enum AuditError {
 
 /// Audit the Python files under `paths` (files or directories).
 pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditError> {
+    let t0 = std::time::Instant::now();
     let discovered = walk::discover(paths, options)?;
+    eprintln!("walk {:?}", t0.elapsed());
     let parsed: Vec<(Option<SourceFile>, Vec<ParseProblem>)> =
         discovered.par_iter().map(parse_file).collect();
     let mut files = Vec::with_capacity(parsed.len());
@@ -93,8 +95,11 @@ pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditEr
         parse_errors.extend(problems);
     }
     let files_scanned = files.len();
+    eprintln!("parse {:?}", t0.elapsed());
     let project = Project::build(files);
+    eprintln!("build {:?}", t0.elapsed());
     let findings = rules::run(&project);
+    eprintln!("rules {:?}", t0.elapsed());
     Ok(Audit {
         findings,
         files_scanned,

@@ -8,9 +8,10 @@
 //!   same in every run, and code scanning knows the help of a rule before its first alert. A rule
 //!   that a finding names but the catalogue lacks gets a descriptor made from the finding
 //!   ([`RuleDescriptor::from_finding`]) after the catalogue's, so every `ruleIndex` resolves.
-//! - **Locations**: the spec file at the operation's line first (code scanning annotates the first
-//!   location, and the spec is what every runtime finding can point at), then each source
-//!   location the correlator found. A finding with neither falls back to line 1 of the spec, since
+//! - **Locations**: the source lines the audit or the correlator found first (code scanning
+//!   annotates the first location, and the serializer is where the fix goes), then the spec
+//!   file at the operation's line (what every runtime finding can point at). Source regions
+//!   carry the exact range and the snippet. A finding with neither falls back to line 1 of the spec, since
 //!   code scanning drops results without a physical location; without a spec path too, the result
 //!   keeps only its logical locations (valid SARIF, shown by viewers, skipped by GitHub).
 //!   The operation (`GET /api/x/{id}/`) and the JSON pointer are logical locations of the first
@@ -196,7 +197,7 @@ fn locations(finding: &Finding, ctx: &RenderContext) -> Vec<SarifLocation> {
             .as_deref()
             .map(|spec| physical(spec, Some(line), None))
     };
-    let mut physicals = Vec::new();
+    let mut physicals: Vec<PhysicalLocation> = finding.source.iter().map(source_location).collect();
     let op_line = finding
         .operation
         .as_ref()
@@ -204,7 +205,6 @@ fn locations(finding: &Finding, ctx: &RenderContext) -> Vec<SarifLocation> {
     if let Some(location) = op_line.and_then(spec_line) {
         physicals.push(location);
     }
-    physicals.extend(finding.source.iter().map(source_location));
     if physicals.is_empty()
         && let Some(location) = spec_line(1)
     {
@@ -234,7 +234,19 @@ fn locations(finding: &Finding, ctx: &RenderContext) -> Vec<SarifLocation> {
 fn source_location(source: &SourceLocation) -> PhysicalLocation {
     let line = (source.line > 0).then_some(source.line as usize);
     let column = source.column.filter(|&c| c > 0).map(|c| c as usize);
-    physical(&source.file, line, column)
+    let mut location = physical(&source.file, line, column);
+    if let Some(region) = &mut location.region {
+        region.end_line = source
+            .end_line
+            .filter(|&l| l as usize >= region.start_line)
+            .map(|l| l as usize);
+        region.end_column = source.end_column.filter(|&c| c > 0).map(|c| c as usize);
+        region.snippet = source
+            .snippet
+            .as_ref()
+            .map(|text| Snippet { text: text.clone() });
+    }
+    location
 }
 
 fn physical(path: &str, line: Option<usize>, column: Option<usize>) -> PhysicalLocation {
@@ -245,6 +257,9 @@ fn physical(path: &str, line: Option<usize>, column: Option<usize>) -> PhysicalL
         region: line.map(|start_line| Region {
             start_line,
             start_column: column,
+            end_line: None,
+            end_column: None,
+            snippet: None,
         }),
     }
 }
@@ -544,6 +559,17 @@ struct Region {
     start_line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Snippet>,
+}
+
+#[derive(Serialize)]
+struct Snippet {
+    text: String,
 }
 
 #[derive(Serialize)]

@@ -296,8 +296,16 @@ fn evidence_line(finding: &Finding) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("  "))
 }
 
+/// `serializer app/serializers.py:8:5, view app/views.py:20:1`.
 fn sources(finding: &Finding) -> String {
-    let locations: Vec<String> = finding.source.iter().map(ToString::to_string).collect();
+    let locations: Vec<String> = finding
+        .source
+        .iter()
+        .map(|s| match &s.role {
+            Some(role) => format!("{role} {s}"),
+            None => s.to_string(),
+        })
+        .collect();
     locations.join(", ")
 }
 

@@ -196,16 +196,17 @@ fn results_follow_the_findings_with_their_own_level() {
 }
 
 #[test]
-fn results_are_located_in_the_spec_then_the_source() {
+fn results_are_located_in_the_source_then_the_spec() {
     let log = sarif(&common::sample_report(), &common::sample_context());
     let password = &result_for(&log, "OVS101")["locations"];
     assert_eq!(password.as_array().unwrap().len(), 2);
-    let spec = &password[0]["physicalLocation"];
-    assert_eq!(spec["artifactLocation"]["uri"], "openapi.yaml");
-    assert_eq!(spec["region"]["startLine"], 14);
-    let source = &password[1]["physicalLocation"];
+    // The serializer first: code scanning annotates the first location, where the fix goes.
+    let source = &password[0]["physicalLocation"];
     assert_eq!(source["artifactLocation"]["uri"], "app/serializers.py");
     assert_eq!(source["region"]["startLine"], 12);
+    let spec = &password[1]["physicalLocation"];
+    assert_eq!(spec["artifactLocation"]["uri"], "openapi.yaml");
+    assert_eq!(spec["region"]["startLine"], 14);
     let logical = password[0]["logicalLocations"].as_array().unwrap();
     assert_eq!(logical[0]["name"], "GET /api/profiles/");
     assert_eq!(logical[0]["kind"], "function");
@@ -223,6 +224,10 @@ fn results_are_located_in_the_spec_then_the_source() {
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
         (Some(8), Some(5))
     );
+    // The audit's exact range and snippet, when the finding has them.
+    assert_eq!(region["endLine"], 8);
+    assert_eq!(region["endColumn"], 23);
+    assert_eq!(region["snippet"]["text"], "fields = \"__all__\"");
 
     // No line for `GET /api/orders/{id}/` and no source: line 1 of the spec, so code scanning
     // keeps the result.

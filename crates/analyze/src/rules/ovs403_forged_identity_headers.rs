@@ -44,17 +44,16 @@ fn finding(best: &HeaderWin, all: &[&HeaderWin], with_certificate: bool) -> Find
         Fingerprint::of(&[META.id, &best.operation.method, &best.operation.path, mode]),
     );
     let names: Vec<&str> = best.headers.iter().map(|(n, _)| n.as_str()).collect();
-    let mut families: Vec<&str> = all
-        .iter()
-        .map(|w| w.family.as_str())
-        .filter(|f| *f != "all")
-        .collect();
-    families.dedup();
-    let mut paths: Vec<String> = all
-        .iter()
-        .map(|w| super::ovs301_cross_identity_object::url_path(&w.url))
-        .collect();
-    paths.dedup();
+    // Each once, in the order they first worked (narrowing repeats a family's name).
+    let families = unique(
+        all.iter()
+            .map(|w| w.family.clone())
+            .filter(|f| f != "all"),
+    );
+    let paths = unique(
+        all.iter()
+            .map(|w| super::ovs301_cross_identity_object::url_path(&w.url)),
+    );
     let sender = match &best.exchange_identity {
         Some(name) => format!("with {name}'s own certificate"),
         None => "with no certificate at all".to_string(),
@@ -97,4 +96,15 @@ fn finding(best: &HeaderWin, all: &[&HeaderWin], with_certificate: bool) -> Find
         carry them otherwise."
         .into();
     finding
+}
+
+/// The items in first-seen order, each once.
+fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }

@@ -241,11 +241,28 @@ impl OwnValues {
                 }
             }
         }
+        // The value that fills most of an identity's lists; on a tie, the one no other
+        // identity's lists are filled with (an unfiltered list that holds only another
+        // identity's objects fills as uniformly as a scoped one). A tie that remains is
+        // ambiguous: no value, rather than whichever list happened to arrive last.
+        let filled_elsewhere = |identity: &str, field: &str, value: &str| {
+            votes.iter().any(|((i, f), values)| {
+                i != identity && f == field && values.contains_key(value)
+            })
+        };
         let mut own: HashMap<(String, String), String> = votes
-            .into_iter()
-            .filter_map(|(key, values)| {
-                let best = values.into_iter().max_by_key(|(_, n)| *n)?.0;
-                Some((key, best))
+            .iter()
+            .filter_map(|((identity, field), values)| {
+                let mut scored: Vec<((usize, bool), &String)> = values
+                    .iter()
+                    .map(|(value, n)| ((*n, !filled_elsewhere(identity, field, value)), value))
+                    .collect();
+                scored.sort_by(|a, b| b.0.cmp(&a.0));
+                match scored.as_slice() {
+                    [(best, _), (next, _), ..] if best == next => None,
+                    [(_, value), ..] => Some(((identity.clone(), field.clone()), (*value).clone())),
+                    [] => None,
+                }
             })
             .collect();
         // A value two identities both claim tells nothing about either.

@@ -199,7 +199,10 @@ fn findings() -> Vec<Finding> {
         file: "app/serializers.py".into(),
         line: 8,
         column: Some(5),
-        ..SourceLocation::default()
+        end_line: Some(8),
+        end_column: Some(23),
+        role: Some("serializer".into()),
+        snippet: Some("fields = \"__all__\"".into()),
     }];
 
     // Deliberately unsorted: Report::new sorts.
