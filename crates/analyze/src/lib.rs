@@ -222,21 +222,12 @@ pub struct RuleDoc {
 
 /// Every rule the analyzers can report, in id order: conformance rules, then data rules.
 pub fn catalogue(classifier: &Classifier) -> Vec<RuleDoc> {
-    let conformance = rules::ALL.iter().map(|meta| RuleDoc {
-        id: meta.id.to_string(),
-        name: meta.name.to_string(),
-        category: meta.category,
-        class: None,
-        severity: meta.default_severity,
-        cwe: meta.cwe.iter().map(|s| s.to_string()).collect(),
-        owasp: meta.owasp.iter().map(|s| s.to_string()).collect(),
-        summary: meta.summary.to_string(),
-        doc: with_references(
-            meta.doc,
-            &meta.cwe.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            &meta.owasp.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-        ),
-    });
+    catalogue_with(classifier, &[])
+}
+
+/// The catalogue plus rules other producers report (the static audit's), in id order.
+pub fn catalogue_with(classifier: &Classifier, extra: &[&RuleMeta]) -> Vec<RuleDoc> {
+    let conformance = rules::ALL.iter().chain(extra).map(|meta| rule_doc(meta));
     let data = classifier.rules().iter().map(|rule| RuleDoc {
         id: rule.id.clone(),
         name: rule.name.clone(),
@@ -251,6 +242,25 @@ pub fn catalogue(classifier: &Classifier) -> Vec<RuleDoc> {
     let mut all: Vec<RuleDoc> = conformance.chain(data).collect();
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all
+}
+
+/// A built-in rule as the catalogue shows it, with its References section.
+pub fn rule_doc(meta: &RuleMeta) -> RuleDoc {
+    RuleDoc {
+        id: meta.id.to_string(),
+        name: meta.name.to_string(),
+        category: meta.category,
+        class: None,
+        severity: meta.default_severity,
+        cwe: meta.cwe.iter().map(|s| s.to_string()).collect(),
+        owasp: meta.owasp.iter().map(|s| s.to_string()).collect(),
+        summary: meta.summary.to_string(),
+        doc: with_references(
+            meta.doc,
+            &meta.cwe.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            &meta.owasp.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        ),
+    }
 }
 
 /// The doc with a `## References` section built from the rule's CWE and OWASP ids, so that
@@ -294,7 +304,16 @@ fn owasp_url(id: &str) -> &'static str {
 
 /// Look a rule up by id (`OVS101`) or name (`undeclared-property`), case-insensitively.
 pub fn find_rule(classifier: &Classifier, id_or_name: &str) -> Option<RuleDoc> {
-    catalogue(classifier).into_iter().find(|rule| {
+    find_rule_with(classifier, &[], id_or_name)
+}
+
+/// [`find_rule`] over [`catalogue_with`].
+pub fn find_rule_with(
+    classifier: &Classifier,
+    extra: &[&RuleMeta],
+    id_or_name: &str,
+) -> Option<RuleDoc> {
+    catalogue_with(classifier, extra).into_iter().find(|rule| {
         rule.id.eq_ignore_ascii_case(id_or_name) || rule.name.eq_ignore_ascii_case(id_or_name)
     })
 }

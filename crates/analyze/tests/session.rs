@@ -152,12 +152,27 @@ impl Traffic {
         outcome: Result<Response, Failure>,
         purpose: Purpose,
     ) -> &mut Self {
-        self.push_full(identity, "GET", template, path, Vec::new(), None, outcome, purpose)
+        self.push_full(
+            identity,
+            "GET",
+            template,
+            path,
+            Vec::new(),
+            None,
+            outcome,
+            purpose,
+        )
     }
 
     /// A baseline GET answered 200 with `body`.
     fn get(&mut self, who: &str, template: &str, path: &str, body: Value) -> &mut Self {
-        self.push(Some(who), template, path, json_response(200, body), Purpose::Baseline)
+        self.push(
+            Some(who),
+            template,
+            path,
+            json_response(200, body),
+            Purpose::Baseline,
+        )
     }
 
     /// A baseline GET of a list (the path is the template).
@@ -215,14 +230,14 @@ fn ids(checks: &[Check]) -> Vec<&str> {
 /// What a snapshot shows of a finding: what the user reads, without the boilerplate.
 fn shown(finding: &Finding) -> Value {
     json!({
-        "rule": finding.rule,
-        "severity": finding.severity,
+        "evidence": finding.evidence.value,
+        "identities": finding.identities,
+        "message": finding.message,
         "operation": finding.operation.as_ref().map(ToString::to_string),
         "pattern": finding.location.pattern,
-        "identities": finding.identities,
+        "rule": finding.rule,
+        "severity": finding.severity,
         "title": finding.title,
-        "message": finding.message,
-        "evidence": finding.evidence.value,
     })
 }
 
@@ -248,7 +263,12 @@ fn ovs301_another_identity_getting_the_owners_object_is_a_finding_naming_both() 
     assert_eq!(finding.evidence.value.as_deref(), Some("id = 1"));
     assert_eq!(finding.evidence.status, Some(200));
     assert!(
-        finding.evidence.reproduce.as_deref().unwrap().ends_with("# 1"),
+        finding
+            .evidence
+            .reproduce
+            .as_deref()
+            .unwrap()
+            .ends_with("# 1"),
         "the cross request's own reproduce command: {:?}",
         finding.evidence.reproduce
     );
@@ -272,14 +292,19 @@ fn ovs301_another_identity_getting_the_owners_object_is_a_finding_naming_both() 
 fn ovs301_a_refusal_is_the_correct_answer_and_the_check_passes() {
     for status in [403, 404] {
         let mut traffic = Traffic::default();
-        traffic.get(A, "/invoices/{id}/", "/invoices/1/", invoice(1, 1)).cross(
-            B,
-            A,
-            "/invoices/1/",
-            json_response(status, json!({"detail": "Not found."})),
-        );
+        traffic
+            .get(A, "/invoices/{id}/", "/invoices/1/", invoice(1, 1))
+            .cross(
+                B,
+                A,
+                "/invoices/1/",
+                json_response(status, json!({"detail": "Not found."})),
+            );
         let (findings, checks) = traffic.analyze(two());
-        assert!(of(&findings, "OVS301").is_empty(), "HTTP {status}: {findings:#?}");
+        assert!(
+            of(&findings, "OVS301").is_empty(),
+            "HTTP {status}: {findings:#?}"
+        );
         let check = check(&checks, "cross-identity-objects");
         assert_eq!(check.status, CheckStatus::Passed, "HTTP {status}");
         assert_eq!(
@@ -321,7 +346,12 @@ fn ovs301_a_transport_failure_is_not_a_finding() {
     let mut traffic = Traffic::default();
     traffic
         .get(A, "/invoices/{id}/", "/invoices/1/", invoice(1, 1))
-        .cross(B, A, "/invoices/1/", failure(FailureKind::Timeout, "timed out"));
+        .cross(
+            B,
+            A,
+            "/invoices/1/",
+            failure(FailureKind::Timeout, "timed out"),
+        );
     let (findings, _) = traffic.analyze(two());
     assert!(of(&findings, "OVS301").is_empty(), "{findings:#?}");
 }
@@ -379,7 +409,9 @@ fn ovs301_both_directions_are_one_finding_with_identities_in_the_given_order() {
     assert_eq!(found.len(), 1, "{findings:#?}");
     assert_eq!(found[0].identities, [A, B]);
     assert!(
-        found[0].message.starts_with("partner-a asked for /invoices/2/"),
+        found[0]
+            .message
+            .starts_with("partner-a asked for /invoices/2/"),
         "the first identity's message: {}",
         found[0].message
     );
@@ -399,7 +431,11 @@ fn ovs301_check_is_skipped_with_a_reason() {
     let (_, checks) = Traffic::default().analyze(two());
     let c = check(&checks, "cross-identity-objects");
     assert_eq!(c.status, CheckStatus::Skipped);
-    assert!(c.detail.contains("only one identity listed"), "{}", c.detail);
+    assert!(
+        c.detail.contains("only one identity listed"),
+        "{}",
+        c.detail
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -534,8 +570,16 @@ fn ovs302_a_value_two_identities_both_claim_tells_nothing() {
     traffic
         .list(A, "/profiles/", json!([{"id": 10, "tenant": 1}]))
         .list(B, "/profiles/", json!([{"id": 20, "tenant": 1}]))
-        .list(A, "/tickets/", json!([{"id": 100, "tenant": 1}, {"id": 200, "tenant": 1}]))
-        .list(B, "/tickets/", json!([{"id": 100, "tenant": 1}, {"id": 200, "tenant": 1}]));
+        .list(
+            A,
+            "/tickets/",
+            json!([{"id": 100, "tenant": 1}, {"id": 200, "tenant": 1}]),
+        )
+        .list(
+            B,
+            "/tickets/",
+            json!([{"id": 100, "tenant": 1}, {"id": 200, "tenant": 1}]),
+        );
     let (findings, _) = traffic.analyze(two());
     assert!(of(&findings, "OVS302").is_empty(), "{findings:#?}");
 }
@@ -544,7 +588,11 @@ fn ovs302_a_value_two_identities_both_claim_tells_nothing() {
 fn ovs302_a_list_of_ones_own_items_is_nothing() {
     let mut traffic = Traffic::default();
     scoped_profiles(&mut traffic)
-        .list(A, "/tickets/", json!([{"id": 100, "tenant": 1}, {"id": 101, "tenant": 1}]))
+        .list(
+            A,
+            "/tickets/",
+            json!([{"id": 100, "tenant": 1}, {"id": 101, "tenant": 1}]),
+        )
         .list(B, "/tickets/", json!([{"id": 200, "tenant": 2}]));
     let (findings, _) = traffic.analyze(two());
     assert!(of(&findings, "OVS302").is_empty(), "{findings:#?}");
@@ -570,7 +618,11 @@ fn ovs302_only_owner_like_fields_carry_ownership() {
     traffic
         .list(A, "/profiles/", json!([{"id": 10, "category": 1}]))
         .list(B, "/profiles/", json!([{"id": 20, "category": 2}]))
-        .list(A, "/tickets/", json!([{"id": 100, "category": 1}, {"id": 200, "category": 2}]));
+        .list(
+            A,
+            "/tickets/",
+            json!([{"id": 100, "category": 1}, {"id": 200, "category": 2}]),
+        );
     let (findings, _) = traffic.analyze(two());
     assert!(of(&findings, "OVS302").is_empty(), "{findings:#?}");
 }
@@ -608,9 +660,7 @@ fn ovs302_x_overshare_scope_shared_suppresses() {
 #[test]
 fn ovs302_config_scoping_overrides_and_suppresses() {
     let mut options = two();
-    options
-        .scoping
-        .insert("/tickets/".into(), Scoping::Shared);
+    options.scoping.insert("/tickets/".into(), Scoping::Shared);
     let mut traffic = Traffic::default();
     unfiltered_tickets(&mut traffic);
     let (findings, _) = traffic.analyze(options);
@@ -636,7 +686,11 @@ fn ovs302_a_shared_list_teaches_no_owner_values() {
     traffic
         .list(A, "/profiles/", json!([{"id": 10, "tenant": 1}]))
         .list(B, "/announcements/", json!([{"id": 20, "tenant": 2}]))
-        .list(A, "/tickets/", json!([{"id": 1, "tenant": 1}, {"id": 2, "tenant": 2}]));
+        .list(
+            A,
+            "/tickets/",
+            json!([{"id": 1, "tenant": 1}, {"id": 2, "tenant": 2}]),
+        );
     let (findings, _) = traffic.analyze(two());
     assert!(of(&findings, "OVS302").is_empty(), "{findings:#?}");
 }
@@ -645,16 +699,28 @@ fn ovs302_a_shared_list_teaches_no_owner_values() {
 fn ovs302_identity_scoping_flags_an_id_seen_by_both_without_owner_field() {
     let mut traffic = Traffic::default();
     traffic
-        .list(A, "/members/", json!([{"id": 5, "name": "x"}, {"id": 6, "name": "y"}]))
-        .list(B, "/members/", json!([{"id": 5, "name": "x"}, {"id": 7, "name": "z"}]));
+        .list(
+            A,
+            "/members/",
+            json!([{"id": 5, "name": "x"}, {"id": 6, "name": "y"}]),
+        )
+        .list(
+            B,
+            "/members/",
+            json!([{"id": 5, "name": "x"}, {"id": 7, "name": "z"}]),
+        );
     let (findings, _) = traffic.analyze(two());
     let found = of(&findings, "OVS302");
     assert_eq!(found.len(), 1, "{findings:#?}");
-    assert_eq!(found[0].identities, [A, B], "each list holds the other's id 5");
+    assert_eq!(
+        found[0].identities,
+        [A, B],
+        "each list holds the other's id 5"
+    );
     assert!(
-        found[0]
-            .message
-            .contains("holds 1 of 2 objects that belong to other identities: 1 of partner-b (id 5)"),
+        found[0].message.contains(
+            "holds 1 of 2 objects that belong to other identities: 1 of partner-b (id 5)"
+        ),
         "{}",
         found[0].message
     );
@@ -676,7 +742,10 @@ fn ovs302_config_identity_scoping_does_the_same() {
         .list(A, "/catalogue/", catalogue.clone())
         .list(B, "/catalogue/", catalogue);
     let (findings, _) = traffic.analyze(two());
-    assert!(of(&findings, "OVS302").is_empty(), "undeclared: {findings:#?}");
+    assert!(
+        of(&findings, "OVS302").is_empty(),
+        "undeclared: {findings:#?}"
+    );
 
     let mut options = two();
     options
@@ -704,7 +773,9 @@ fn ovs302_field_scoping_uses_the_named_field_only() {
     assert_eq!(found.len(), 1, "{findings:#?}");
     assert_eq!(found[0].identities, [A]);
     assert!(
-        found[0].message.contains("1 of partner-b (id 20 (org_ref = globex))"),
+        found[0]
+            .message
+            .contains("1 of partner-b (id 20 (org_ref = globex))"),
         "{}",
         found[0].message
     );
@@ -726,7 +797,9 @@ fn ovs302_nested_owner_objects_are_owned_by_their_id() {
     let found = of(&findings, "OVS302");
     assert_eq!(found.len(), 1, "{findings:#?}");
     assert!(
-        found[0].message.contains("1 of partner-b (id 200 (tenant = 2))"),
+        found[0]
+            .message
+            .contains("1 of partner-b (id 200 (tenant = 2))"),
         "{}",
         found[0].message
     );
@@ -738,9 +811,17 @@ fn ovs302_late_findings_follow_the_identity_order_not_the_arrival_order() {
     // B's lists first, then A's.
     traffic
         .list(B, "/profiles/", json!([{"id": 20, "tenant": 2}]))
-        .list(B, "/tickets/", json!([{"id": 1, "tenant": 1}, {"id": 2, "tenant": 2}]))
+        .list(
+            B,
+            "/tickets/",
+            json!([{"id": 1, "tenant": 1}, {"id": 2, "tenant": 2}]),
+        )
         .list(A, "/profiles/", json!([{"id": 10, "tenant": 1}]))
-        .list(A, "/tickets/", json!([{"id": 1, "tenant": 1}, {"id": 2, "tenant": 2}]));
+        .list(
+            A,
+            "/tickets/",
+            json!([{"id": 1, "tenant": 1}, {"id": 2, "tenant": 2}]),
+        );
     let (findings, _) = traffic.analyze(two());
     let found = of(&findings, "OVS302");
     assert_eq!(found.len(), 1, "{findings:#?}");
@@ -813,7 +894,11 @@ fn ovs303_a_lower_role_receiving_a_reserved_property_is_a_finding() {
         .list(B, "/employees/", employees());
     let (findings, _) = traffic.analyze(roles());
     let found = of(&findings, "OVS303");
-    assert_eq!(found.len(), 1, "the admin's answer is not one: {findings:#?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "the admin's answer is not one: {findings:#?}"
+    );
     insta::assert_yaml_snapshot!(shown(found[0]), @r#"
     evidence: ~
     identities:
@@ -832,9 +917,18 @@ fn ovs303_a_lower_role_receiving_a_reserved_property_is_a_finding() {
 fn ovs303_pointer_reservations_match_that_pointer_only() {
     let mut traffic = Traffic::default();
     traffic
-        .get(A, "/me/", "/me/", json!({"id": 1, "user": {"is_staff": true, "salary": 5}}))
+        .get(
+            A,
+            "/me/",
+            "/me/",
+            json!({"id": 1, "user": {"is_staff": true, "salary": 5}}),
+        )
         // In a list, the pointer is /*/user/is_staff: not the reserved /user/is_staff.
-        .list(A, "/employees/", json!([{"id": 1, "user": {"is_staff": false}}]));
+        .list(
+            A,
+            "/employees/",
+            json!([{"id": 1, "user": {"is_staff": false}}]),
+        );
     let (findings, _) = traffic.analyze(roles());
     let patterns: Vec<(&str, &str)> = of(&findings, "OVS303")
         .iter()
@@ -950,7 +1044,10 @@ fn forged(kind: ForgedKind) -> Purpose {
 }
 
 fn data() -> Result<Response, Failure> {
-    json_response(200, json!({"id": 1, "name": "Acme", "iban": "DE89370400440532013000"}))
+    json_response(
+        200,
+        json!({"id": 1, "name": "Acme", "iban": "DE89370400440532013000"}),
+    )
 }
 
 #[test]
@@ -975,13 +1072,21 @@ fn ovs401_data_without_a_certificate_is_critical() {
 #[test]
 fn ovs401_a_non_json_body_is_data_too_but_whitespace_is_not() {
     let mut traffic = Traffic::default();
-    edge(&mut traffic, Purpose::NoCertificate, text_response(200, "<h1>Acme invoices</h1>"));
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        text_response(200, "<h1>Acme invoices</h1>"),
+    );
     let (findings, _) = traffic.analyze(two());
     assert_eq!(of(&findings, "OVS401").len(), 1, "{findings:#?}");
 
     let mut traffic = Traffic::default();
     edge(&mut traffic, Purpose::NoCertificate, text_response(204, ""));
-    edge(&mut traffic, Purpose::NoCertificate, text_response(200, " \n"));
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        text_response(200, " \n"),
+    );
     let (findings, checks) = traffic.analyze(two());
     assert!(of(&findings, "OVS401").is_empty(), "{findings:#?}");
     assert_eq!(
@@ -994,8 +1099,16 @@ fn ovs401_a_non_json_body_is_data_too_but_whitespace_is_not() {
 #[test]
 fn ovs401_refusals_pass_the_check_and_say_how_they_looked() {
     let mut traffic = Traffic::default();
-    edge(&mut traffic, Purpose::NoCertificate, json_response(403, json!({"detail": "no"})));
-    edge(&mut traffic, Purpose::NoCertificate, json_response(403, json!({"detail": "no"})));
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        json_response(403, json!({"detail": "no"})),
+    );
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        json_response(403, json!({"detail": "no"})),
+    );
     edge(
         &mut traffic,
         Purpose::NoCertificate,
@@ -1008,9 +1121,16 @@ fn ovs401_refusals_pass_the_check_and_say_how_they_looked() {
     edge(
         &mut traffic,
         Purpose::NoCertificate,
-        json_response(200, json!({"detail": "Authentication credentials were not provided."})),
+        json_response(
+            200,
+            json!({"detail": "Authentication credentials were not provided."}),
+        ),
     );
-    edge(&mut traffic, Purpose::NoCertificate, failure(FailureKind::Connect, "refused"));
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        failure(FailureKind::Connect, "refused"),
+    );
     let (findings, checks) = traffic.analyze(two());
     assert!(of(&findings, "OVS401").is_empty(), "{findings:#?}");
     let c = check(&checks, "no-certificate");
@@ -1030,7 +1150,10 @@ fn ovs402_a_rogue_ca_certificate_with_data_is_critical() {
     let found = of(&findings, "OVS402");
     assert_eq!(found.len(), 1, "{findings:#?}");
     assert_eq!(found[0].severity, Severity::Critical);
-    assert_eq!(found[0].title, "Forged certificate for `partner-a` accepted");
+    assert_eq!(
+        found[0].title,
+        "Forged certificate for `partner-a` accepted"
+    );
     assert!(of(&findings, "OVS404").is_empty(), "{findings:#?}");
     assert_eq!(check(&checks, "rogue-ca").status, CheckStatus::Failed);
     assert!(
@@ -1066,13 +1189,24 @@ fn ovs402_refused_rogue_certificate_passes() {
 fn ovs404_each_accepted_kind_is_its_own_finding_and_fails_only_its_check() {
     let mut traffic = Traffic::default();
     edge(&mut traffic, forged(ForgedKind::Expired), data());
-    edge(&mut traffic, forged(ForgedKind::NotYetValid), json_response(400, json!({"detail": "bad cert"})));
+    edge(
+        &mut traffic,
+        forged(ForgedKind::NotYetValid),
+        json_response(400, json!({"detail": "bad cert"})),
+    );
     edge(
         &mut traffic,
         forged(ForgedKind::WrongEku),
-        failure(FailureKind::Tls, "TLS handshake failed (server): unsupported certificate"),
+        failure(
+            FailureKind::Tls,
+            "TLS handshake failed (server): unsupported certificate",
+        ),
     );
-    edge(&mut traffic, forged(ForgedKind::RogueCa), json_response(403, json!({})));
+    edge(
+        &mut traffic,
+        forged(ForgedKind::RogueCa),
+        json_response(403, json!({})),
+    );
     let (findings, checks) = traffic.analyze(two());
     let found = of(&findings, "OVS404");
     assert_eq!(found.len(), 1, "{findings:#?}");
@@ -1100,7 +1234,11 @@ fn ovs404_each_accepted_kind_is_its_own_finding_and_fails_only_its_check() {
         "1 request(s) with partner-a's subject: no data came back (1 × TLS handshake refused: \
          unsupported certificate)"
     );
-    for id in ["expired-certificate", "not-yet-valid-certificate", "wrong-eku-certificate"] {
+    for id in [
+        "expired-certificate",
+        "not-yet-valid-certificate",
+        "wrong-eku-certificate",
+    ] {
         assert_eq!(check(&checks, id).rule.as_deref(), Some("OVS404"), "{id}");
     }
 }
@@ -1110,7 +1248,11 @@ fn ovs404_two_accepted_kinds_are_two_findings() {
     let mut traffic = Traffic::default();
     edge(&mut traffic, forged(ForgedKind::WrongEku), data());
     edge(&mut traffic, forged(ForgedKind::NotYetValid), data());
-    edge(&mut traffic, forged(ForgedKind::Expired), json_response(401, json!({})));
+    edge(
+        &mut traffic,
+        forged(ForgedKind::Expired),
+        json_response(401, json!({})),
+    );
     let (findings, checks) = traffic.analyze(two());
     let mut kinds: Vec<&str> = of(&findings, "OVS404")
         .iter()
@@ -1118,9 +1260,18 @@ fn ovs404_two_accepted_kinds_are_two_findings() {
         .collect();
     kinds.sort();
     assert_eq!(kinds, ["not-yet-valid", "wrong-eku"]);
-    assert_eq!(check(&checks, "expired-certificate").status, CheckStatus::Passed);
-    assert_eq!(check(&checks, "wrong-eku-certificate").status, CheckStatus::Failed);
-    assert_eq!(check(&checks, "not-yet-valid-certificate").status, CheckStatus::Failed);
+    assert_eq!(
+        check(&checks, "expired-certificate").status,
+        CheckStatus::Passed
+    );
+    assert_eq!(
+        check(&checks, "wrong-eku-certificate").status,
+        CheckStatus::Failed
+    );
+    assert_eq!(
+        check(&checks, "not-yet-valid-certificate").status,
+        CheckStatus::Failed
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1136,7 +1287,9 @@ fn b_view() -> Value {
 
 /// The sender's and the victim's own answers for /me/.
 fn header_baselines(traffic: &mut Traffic) -> &mut Traffic {
-    traffic.get(A, "/me/", "/me/", a_view()).get(B, "/me/", "/me/", b_view())
+    traffic
+        .get(A, "/me/", "/me/", a_view())
+        .get(B, "/me/", "/me/", b_view())
 }
 
 fn forged_headers(
@@ -1168,7 +1321,11 @@ fn forged_headers(
     );
 }
 
-const NGINX: &[&str] = &["X-SSL-Client-Verify", "X-SSL-Client-S-DN", "X-SSL-Client-S-DN-CN"];
+const NGINX: &[&str] = &[
+    "X-SSL-Client-Verify",
+    "X-SSL-Client-S-DN",
+    "X-SSL-Client-S-DN-CN",
+];
 const X_CLIENT: &[&str] = &["X-Client-Verify", "X-Client-DN", "X-Client-CN"];
 const EVERY: &[&str] = &[
     "X-SSL-Client-Verify",
@@ -1188,7 +1345,13 @@ fn ovs403_the_smallest_working_header_set_is_reported_once_per_mode() {
         forged_headers(&mut traffic, sender, "all", EVERY, b_view());
         forged_headers(&mut traffic, sender, "nginx", NGINX, b_view());
         forged_headers(&mut traffic, sender, "x-client", X_CLIENT, b_view());
-        forged_headers(&mut traffic, sender, "envoy-xfcc", &["X-Forwarded-Client-Cert"], a_view());
+        forged_headers(
+            &mut traffic,
+            sender,
+            "envoy-xfcc",
+            &["X-Forwarded-Client-Cert"],
+            a_view(),
+        );
         // Narrowing the first family that worked: one header less at a time.
         forged_headers(&mut traffic, sender, "nginx", &NGINX[1..], b_view());
         forged_headers(&mut traffic, sender, "nginx", &NGINX[2..], b_view());
@@ -1208,14 +1371,22 @@ fn ovs403_the_smallest_working_header_set_is_reported_once_per_mode() {
     assert_eq!(with.identities, [A]);
     assert!(without.identities.is_empty());
     assert_eq!(with.evidence.value.as_deref(), Some("X-SSL-Client-S-DN-CN"));
-    assert_eq!(without.evidence.value.as_deref(), Some("X-SSL-Client-S-DN-CN"));
+    assert_eq!(
+        without.evidence.value.as_deref(),
+        Some("X-SSL-Client-S-DN-CN")
+    );
     assert!(
         with.evidence.reproduce.as_deref().unwrap().ends_with("# 7"),
         "the reproduce command of the smallest set's request: {:?}",
         with.evidence.reproduce
     );
     assert!(
-        !with.evidence.value.as_deref().unwrap().contains("X-Api-Key"),
+        !with
+            .evidence
+            .value
+            .as_deref()
+            .unwrap()
+            .contains("X-Api-Key"),
         "only the forged headers are evidence"
     );
     insta::assert_yaml_snapshot!([shown(with), shown(without)], @r#"
@@ -1279,7 +1450,10 @@ fn ovs403_only_all_together_is_said_so() {
         "{}",
         found[0].message
     );
-    assert_eq!(found[0].evidence.value.as_deref(), Some(EVERY.join(", ").as_str()));
+    assert_eq!(
+        found[0].evidence.value.as_deref(),
+        Some(EVERY.join(", ").as_str())
+    );
 }
 
 #[test]
@@ -1297,7 +1471,10 @@ fn ovs403_an_answer_that_is_not_the_victims_is_not_a_finding() {
         header_baselines(&mut traffic);
         forged_headers(&mut traffic, Some(A), "all", EVERY, answer.clone());
         let (findings, checks) = traffic.analyze(two());
-        assert!(of(&findings, "OVS403").is_empty(), "{answer}: {findings:#?}");
+        assert!(
+            of(&findings, "OVS403").is_empty(),
+            "{answer}: {findings:#?}"
+        );
         let c = check(&checks, "forged-identity-headers");
         assert_eq!(c.status, CheckStatus::Passed, "{answer}");
         assert_eq!(
@@ -1318,7 +1495,9 @@ fn ovs403_needs_the_victims_own_view_and_distinct_views() {
 
     // Both identities see the same thing at this URL: an identity change cannot show.
     let mut traffic = Traffic::default();
-    traffic.get(A, "/me/", "/me/", b_view()).get(B, "/me/", "/me/", b_view());
+    traffic
+        .get(A, "/me/", "/me/", b_view())
+        .get(B, "/me/", "/me/", b_view());
     forged_headers(&mut traffic, Some(A), "all", EVERY, b_view());
     let (findings, _) = traffic.analyze(two());
     assert!(of(&findings, "OVS403").is_empty(), "{findings:#?}");
@@ -1349,7 +1528,11 @@ fn ovs403_check_is_skipped_without_attempts() {
     let (_, checks) = Traffic::default().analyze(two());
     let c = check(&checks, "forged-identity-headers");
     assert_eq!(c.status, CheckStatus::Skipped);
-    assert!(c.detail.contains("two identities with certificates"), "{}", c.detail);
+    assert!(
+        c.detail.contains("two identities with certificates"),
+        "{}",
+        c.detail
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1373,7 +1556,11 @@ fn user(extra: (&str, Value)) -> Value {
 fn write_trace(traffic: &mut Traffic, probe: &WriteProbe<'_>) {
     let step = |step: WriteStep| Purpose::Write {
         step,
-        property: if step == WriteStep::Before { String::new() } else { probe.property.into() },
+        property: if step == WriteStep::Before {
+            String::new()
+        } else {
+            probe.property.into()
+        },
     };
     let (path, template) = ("/users/1/", "/users/{id}/");
     let read = |traffic: &mut Traffic, s: WriteStep, value: &Value| {
@@ -1437,7 +1624,12 @@ fn ovs501_a_confirmed_and_restored_write_is_critical_for_a_privileged_name() {
     "#);
     assert_eq!(found[0].evidence.status, Some(200));
     assert!(
-        found[0].evidence.reproduce.as_deref().unwrap().ends_with("# 1"),
+        found[0]
+            .evidence
+            .reproduce
+            .as_deref()
+            .unwrap()
+            .ends_with("# 1"),
         "the write's reproduce command: {:?}",
         found[0].evidence.reproduce
     );
@@ -1539,9 +1731,19 @@ fn ovs501_other_names_are_high_and_privileged_ones_critical() {
     let cases = [
         ("nickname", json!("ada"), json!("eve"), Severity::High),
         ("newsletter", json!(false), json!(true), Severity::High),
-        ("is_superuser", json!(false), json!(true), Severity::Critical),
+        (
+            "is_superuser",
+            json!(false),
+            json!(true),
+            Severity::Critical,
+        ),
         ("role", json!("member"), json!("admin"), Severity::Critical),
-        ("user_permissions", json!([]), json!([1]), Severity::Critical),
+        (
+            "user_permissions",
+            json!([]),
+            json!([1]),
+            Severity::Critical,
+        ),
         ("tenant", json!(1), json!(2), Severity::Critical),
         ("is_active", json!(false), json!(true), Severity::Critical),
     ];
@@ -1575,7 +1777,12 @@ fn ovs501_sensitive_values_are_redacted_in_the_message() {
         found[0].message,
         found[0].evidence.value.as_deref().unwrap()
     );
-    for secret in ["ada.lovelace", "mallory.attacker", "example.com", "example.org"] {
+    for secret in [
+        "ada.lovelace",
+        "mallory.attacker",
+        "example.com",
+        "example.org",
+    ] {
         assert!(!shown.contains(secret), "`{secret}` in: {shown}");
     }
     assert!(shown.contains(" → "), "{shown}");
@@ -1632,11 +1839,31 @@ fn checks_of_an_empty_session_are_all_skipped_in_a_fixed_order() {
 #[test]
 fn checks_of_forged_kinds_come_in_the_order_they_were_tried() {
     let mut traffic = Traffic::default();
-    edge(&mut traffic, Purpose::NoCertificate, json_response(403, json!({})));
-    edge(&mut traffic, forged(ForgedKind::RogueCa), json_response(403, json!({})));
-    edge(&mut traffic, forged(ForgedKind::WrongEku), json_response(403, json!({})));
-    edge(&mut traffic, forged(ForgedKind::Expired), json_response(403, json!({})));
-    edge(&mut traffic, forged(ForgedKind::RogueCa), json_response(403, json!({})));
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        json_response(403, json!({})),
+    );
+    edge(
+        &mut traffic,
+        forged(ForgedKind::RogueCa),
+        json_response(403, json!({})),
+    );
+    edge(
+        &mut traffic,
+        forged(ForgedKind::WrongEku),
+        json_response(403, json!({})),
+    );
+    edge(
+        &mut traffic,
+        forged(ForgedKind::Expired),
+        json_response(403, json!({})),
+    );
+    edge(
+        &mut traffic,
+        forged(ForgedKind::RogueCa),
+        json_response(403, json!({})),
+    );
     let (findings, checks) = traffic.analyze(two());
     assert!(findings.is_empty(), "{findings:#?}");
     assert_eq!(
@@ -1653,7 +1880,9 @@ fn checks_of_forged_kinds_come_in_the_order_they_were_tried() {
         ]
     );
     assert!(
-        check(&checks, "rogue-ca").detail.starts_with("2 request(s)"),
+        check(&checks, "rogue-ca")
+            .detail
+            .starts_with("2 request(s)"),
         "{}",
         check(&checks, "rogue-ca").detail
     );
@@ -1672,8 +1901,16 @@ fn baseline_rules_still_run_on_baseline_exchanges_only() {
     );
 
     let mut traffic = Traffic::default();
-    edge(&mut traffic, Purpose::NoCertificate, json_response(403, a_view()));
-    edge(&mut traffic, forged(ForgedKind::RogueCa), json_response(403, a_view()));
+    edge(
+        &mut traffic,
+        Purpose::NoCertificate,
+        json_response(403, a_view()),
+    );
+    edge(
+        &mut traffic,
+        forged(ForgedKind::RogueCa),
+        json_response(403, a_view()),
+    );
     let (findings, _) = traffic.analyze(two());
     assert!(findings.is_empty(), "{findings:#?}");
 }

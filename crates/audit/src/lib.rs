@@ -26,6 +26,7 @@
 
 mod correlate;
 pub mod project;
+mod proxy;
 pub mod python;
 pub mod rules;
 pub mod source;
@@ -33,6 +34,8 @@ pub mod syntax;
 mod walk;
 
 pub use correlate::correlate;
+/// The nginx/Apache rules the audit runs on the proxy configs it finds.
+pub use overshare_proxyconf::RULES as PROXY_RULES;
 pub use project::{Project, Route};
 pub use rules::RULES;
 
@@ -83,11 +86,9 @@ pub enum AuditError {
 
 /// Audit the Python files under `paths` (files or directories).
 pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditError> {
-    let t0 = std::time::Instant::now();
-    let discovered = walk::discover(paths, options)?;
-    eprintln!("walk {:?}", t0.elapsed());
+    let found = walk::discover(paths, options)?;
     let parsed: Vec<(Option<SourceFile>, Vec<ParseProblem>)> =
-        discovered.par_iter().map(parse_file).collect();
+        found.python.par_iter().map(parse_file).collect();
     let mut files = Vec::with_capacity(parsed.len());
     let mut parse_errors = Vec::new();
     for (file, problems) in parsed {
@@ -95,11 +96,12 @@ pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditEr
         parse_errors.extend(problems);
     }
     let files_scanned = files.len();
-    eprintln!("parse {:?}", t0.elapsed());
     let project = Project::build(files);
-    eprintln!("build {:?}", t0.elapsed());
-    let findings = rules::run(&project);
-    eprintln!("rules {:?}", t0.elapsed());
+    let mut findings = rules::run(&project);
+    let (configs, problems) = proxy::load_all(&found.proxy);
+    parse_errors.extend(problems);
+    findings.extend(proxy::check(&configs, &project));
+    overshare_finding::sort_findings(&mut findings);
     Ok(Audit {
         findings,
         files_scanned,

@@ -16,17 +16,31 @@ pub struct Discovered {
     pub is_package: bool,
 }
 
-/// Every Python file under `paths`, in a stable order.
-pub fn discover(paths: &[PathBuf], options: &AuditOptions) -> Result<Vec<Discovered>, AuditError> {
+/// What the walk found: Python files and proxy (nginx/Apache) config files.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub python: Vec<Discovered>,
+    /// Config files, in a stable order.
+    pub proxy: Vec<PathBuf>,
+}
+
+/// Every Python file and proxy config under `paths`, in a stable order. A file given by name
+/// is a proxy config when it looks like one, else Python.
+pub fn discover(paths: &[PathBuf], options: &AuditOptions) -> Result<Found, AuditError> {
     let mut packages = PackageDirs::default();
     let mut out = Vec::new();
+    let mut proxy = Vec::new();
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|source| AuditError::Path {
             path: root.clone(),
             source,
         })?;
         if meta.is_file() {
-            out.push(packages.describe(root));
+            if !is_python(root) && overshare_proxyconf::looks_like_proxy_config(root) {
+                proxy.push(root.clone());
+            } else {
+                out.push(packages.describe(root));
+            }
             continue;
         }
         for entry in walker(root, options) {
@@ -35,14 +49,39 @@ pub fn discover(paths: &[PathBuf], options: &AuditOptions) -> Result<Vec<Discove
                 message: e.to_string(),
             })?;
             let path = entry.path();
-            if entry.file_type().is_some_and(|t| t.is_file()) && is_python(path) {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if is_python(path) {
                 out.push(packages.describe(path));
+            } else if is_config_name(path) && overshare_proxyconf::looks_like_proxy_config(path) {
+                proxy.push(path.to_path_buf());
             }
         }
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.path == b.path);
-    Ok(out)
+    proxy.sort();
+    proxy.dedup();
+    Ok(Found { python: out, proxy })
+}
+
+/// Names worth opening to see whether they are proxy config (cheap: most files are not).
+fn is_config_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".conf")
+        || name.ends_with(".conf.in")
+        || name.ends_with(".conf.template")
+        || name == "nginx.conf"
+        || name == "httpd.conf"
+        || name == "apache2.conf"
+        || path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|d| d == "sites-enabled" || d == "sites-available" || d == "conf.d")
 }
 
 fn is_python(path: &Path) -> bool {

@@ -36,6 +36,12 @@ pub enum Command {
     #[command(after_help = SCAN_HELP)]
     // Boxed: the scan has far more flags than the other commands (clippy::large_enum_variant).
     Scan(Box<ScanArgs>),
+    /// Audit Django/DRF source and nginx/Apache mTLS config: the serializer, view, middleware
+    /// or proxy line that causes each leak.
+    #[command(
+        after_help = "Examples:\n  overshare audit .\n  overshare audit src/ deploy/nginx.conf --format sarif --output audit.sarif"
+    )]
+    Audit(AuditArgs),
     /// Start the embedded vulnerable mTLS API, scan it with two identities, print the report.
     #[command(after_help = "Example:\n  overshare demo --format json --output demo-report.json")]
     Demo(DemoArgs),
@@ -146,6 +152,12 @@ pub struct ScanArgs {
     /// left out. Example: --baseline overshare-baseline.json
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Also audit this source tree (Django/DRF code, nginx/Apache config) and attach to each
+    /// runtime finding the serializer, view and proxy lines responsible (repeatable).
+    /// Example: --source . --source deploy/nginx.conf
+    #[arg(long = "source", value_name = "PATH")]
+    pub source: Vec<PathBuf>,
 
     /// Write this run's findings as a baseline for later --baseline runs.
     /// Example: --write-baseline overshare-baseline.json
@@ -260,6 +272,25 @@ pub struct OutputArgs {
     /// Example: --verbose
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files or directories: Python source (honours .gitignore; skips virtualenvs and
+    /// migrations) and nginx/Apache config files. Example: overshare audit . deploy/nginx.conf
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Audit `migrations/` directories too.
+    #[arg(long)]
+    pub include_migrations: bool,
+
+    /// Audit virtualenvs and `site-packages` too.
+    #[arg(long)]
+    pub include_virtualenvs: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

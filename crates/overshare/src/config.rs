@@ -29,6 +29,7 @@
 //! [scoping]                              # how lists are scoped (as `x-overshare-scope`):
 //! "/api/plans/" = "shared"               # shared | identity | an owner field name
 //!
+//! source = [".", "deploy/nginx.conf"]   # audit these with the scan (as --source)
 //! ca_key = "certs/ca.key"                # test environments only: the client CA's key
 //! client_ca = "certs/client-ca.pem"      # its certificate, when it is not `ca`
 //! ```
@@ -128,6 +129,9 @@ struct RawConfig {
     ca_key: Option<PathBuf>,
     /// The client CA's certificate, when it is not `ca` (as `--client-ca`).
     client_ca: Option<PathBuf>,
+    /// Source trees and proxy configs to audit with the scan (as `--source`).
+    #[serde(default)]
+    source: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -618,6 +622,8 @@ pub struct Settings {
     pub reserved: Vec<(String, String)>,
     /// `[scoping]`.
     pub scoping: HashMap<String, Scoping>,
+    /// The file's `source` (relative to the file), then `--source`.
+    pub source: Vec<PathBuf>,
 }
 
 /// The file's `scope` then the `--scope` flags, each an http(s) URL with a host.
@@ -710,6 +716,18 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
         role_order,
         reserved,
         scoping,
+        source: file
+            .map(|f| {
+                f.raw
+                    .source
+                    .iter()
+                    .map(|p| f.resolve(p))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .chain(args.source.clone())
+            .collect(),
     })
 }
 

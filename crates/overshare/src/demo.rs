@@ -56,6 +56,7 @@ pub async fn run(args: DemoArgs) -> Result<u8, Fatal> {
             active: args.active,
             ..Default::default()
         },
+        source: Vec::new(),
     };
     // The demo's API answers fast: two minutes is ample and bounds a hung run.
     let limits = Limits {

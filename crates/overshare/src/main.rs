@@ -8,6 +8,7 @@
 //! Exit codes (DESIGN.md): 0 nothing at or above `--fail-on`, 1 findings at or above it,
 //! 2 usage, config or spec error, 3 target unreachable or TLS failed for every identity.
 
+mod audit;
 mod baseline;
 mod cli;
 mod config;
@@ -77,6 +78,7 @@ fn main() -> ExitCode {
 async fn dispatch(command: cli::Command) -> Result<u8, Fatal> {
     match command {
         cli::Command::Scan(args) => scan::run(*args).await,
+        cli::Command::Audit(args) => audit::run(args).await,
         cli::Command::Demo(args) => demo::run(args).await,
         cli::Command::Rules { toml: true, .. } => {
             print!("{}", overshare_classify::BUILTIN_RULES);
@@ -113,7 +115,7 @@ fn error_label() -> String {
 }
 
 fn print_rules(classifier: &overshare_classify::Classifier) -> Result<u8, Fatal> {
-    for rule in overshare_analyze::catalogue(classifier) {
+    for rule in overshare_analyze::catalogue_with(classifier, &audit::rules()) {
         let family = rule
             .class
             .clone()
@@ -127,7 +129,7 @@ fn print_rules(classifier: &overshare_classify::Classifier) -> Result<u8, Fatal>
 }
 
 fn explain(classifier: &overshare_classify::Classifier, rule: &str) -> Result<u8, Fatal> {
-    let Some(doc) = overshare_analyze::find_rule(classifier, rule) else {
+    let Some(doc) = overshare_analyze::find_rule_with(classifier, &audit::rules(), rule) else {
         return Err(Fatal::Usage(format!(
             "no rule `{rule}`: run `overshare rules` for the list"
         )));

@@ -18,7 +18,6 @@ use overshare_probe::{
 };
 use overshare_report::{
     CoverageEntry, CoverageStatus, IdentityStatus, RenderContext, Report, ReportInput,
-    RuleDescriptor,
 };
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -43,6 +42,8 @@ pub struct Target {
     pub roles: Roles,
     /// What the phases after the baseline run may do, and the rules they check against.
     pub probes: ProbeOptions,
+    /// `--source`: audit these paths and attach source lines to the findings.
+    pub source: Vec<std::path::PathBuf>,
 }
 
 /// The settings of the cross-identity, mTLS edge and write phases.
@@ -117,6 +118,7 @@ pub async fn run(args: ScanArgs) -> Result<u8, Fatal> {
             reserved: settings.reserved,
             scoping: settings.scoping,
         },
+        source: settings.source,
     };
     // Read before scanning: a wrong path should fail before any request is sent.
     let baseline = settings
@@ -198,6 +200,20 @@ pub async fn execute(
 ) -> Result<(Report, RenderContext), Fatal> {
     let started = Instant::now();
     let started_at = rfc3339_now();
+    // The audit first: a wrong --source path should fail before any request is sent, and it
+    // runs on other threads while nothing else is going on.
+    let source_audit = match target.source.is_empty() {
+        true => None,
+        false => {
+            let paths = target.source.clone();
+            let options = overshare_audit::AuditOptions::default();
+            Some(
+                tokio::task::spawn_blocking(move || crate::audit::run_audit(&paths, &options))
+                    .await
+                    .map_err(|e| Fatal::Usage(format!("the audit stopped: {e}")))??,
+            )
+        }
+    };
     let mut settings = probe_settings(&target.base_url, limits);
     settings.scope = target.scope.clone();
     settings.allow_writes = target.probes.active;
@@ -289,7 +305,11 @@ pub async fn execute(
     }
     apply_notes(&mut result, &notes);
     failures.extend(notes.warnings);
-    let (findings, verdicts) = session.finish();
+    let (mut findings, verdicts) = session.finish();
+    if let Some(audit) = &source_audit {
+        crate::audit::correlate(&mut findings, audit);
+        failures.extend(crate::audit::parse_errors(audit));
+    }
     let requests_sent = prober.requests_sent();
     drop(preflight_exchanges);
     if let Some(reason) = &result.interrupted {
@@ -316,32 +336,17 @@ pub async fn execute(
 }
 
 /// What the file-pointing formats (SARIF, Markdown, HTML) need besides the report: every
-/// rule's doc, and where each operation is written in the spec.
+/// rule's doc (runtime and static), and where each operation is written in the spec.
 fn render_context(contract: &Contract, classifier: &Classifier, spec: &str) -> RenderContext {
-    let rules = overshare_analyze::catalogue(classifier)
-        .into_iter()
-        .map(|rule| RuleDescriptor {
-            id: rule.id,
-            name: rule.name,
-            category: rule.category,
-            summary: rule.summary,
-            doc: rule.doc,
-            default_severity: rule.severity,
-            cwe: rule.cwe,
-            owasp: rule.owasp,
-        })
-        .collect();
-    let operation_lines = contract
+    let is_url = spec.starts_with("https://") || spec.starts_with("http://");
+    let mut context =
+        crate::audit::render_context(classifier, Some(spec.to_string()).filter(|_| !is_url));
+    context.operation_lines = contract
         .operations
         .iter()
         .filter_map(|op| Some(((op.method.clone(), op.path.clone()), op.line?)))
         .collect();
-    let is_url = spec.starts_with("https://") || spec.starts_with("http://");
-    RenderContext {
-        rules,
-        spec_path: Some(spec.to_string()).filter(|_| !is_url),
-        operation_lines,
-    }
+    context
 }
 
 /// A rogue-CA certificate for the first identity with a certificate, and with `--ca-key`
@@ -573,7 +578,7 @@ fn failure_line(exchange: &Exchange) -> Option<String> {
     ))
 }
 
-fn rfc3339_now() -> String {
+pub fn rfc3339_now() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())

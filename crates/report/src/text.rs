@@ -436,6 +436,10 @@ fn write_summary(report: &Report, out: &mut dyn Write, p: Painter) -> io::Result
         &format!("Score {}/100, grade {}", s.score, s.grade),
         grade_style(&s.grade),
     );
+    // A static audit sends nothing and has no operations: the score says it all.
+    if s.operations_total == 0 && s.requests_sent == 0 {
+        return writeln!(out, "{score}");
+    }
     writeln!(
         out,
         "{score}  ·  {} of {} operations tested  ·  {} requests sent",

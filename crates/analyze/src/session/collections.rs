@@ -246,9 +246,9 @@ impl OwnValues {
         // identity's objects fills as uniformly as a scoped one). A tie that remains is
         // ambiguous: no value, rather than whichever list happened to arrive last.
         let filled_elsewhere = |identity: &str, field: &str, value: &str| {
-            votes.iter().any(|((i, f), values)| {
-                i != identity && f == field && values.contains_key(value)
-            })
+            votes
+                .iter()
+                .any(|((i, f), values)| i != identity && f == field && values.contains_key(value))
         };
         let mut own: HashMap<(String, String), String> = votes
             .iter()

@@ -31,9 +31,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 message: format!(
                     "`{}` takes the client's identity from the `{header}` request header. A \
                      client can send that header itself: it is only trustworthy when every proxy \
-                     in front of the app overwrites it (`proxy_set_header {header} $ssl_client_s_dn_cn;`) \
+                     in front of the app overwrites it (`proxy_set_header {header} {};`) \
                      and the app cannot be reached except through them.",
-                    read.function
+                    read.function,
+                    nginx_variable(header)
                 ),
                 remediation: format!(
                     "Make the TLS-terminating proxy always set `{header}` (never pass the client's \
@@ -46,5 +47,23 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 locations: vec![project.location(read.loc, read.role)],
             },
         ));
+    }
+}
+
+/// The nginx variable a terminator would set `header` from.
+fn nginx_variable(header: &str) -> &'static str {
+    let lower = header.to_ascii_lowercase();
+    if lower.ends_with("verify") {
+        "$ssl_client_verify"
+    } else if lower.ends_with("-cn") || lower.ends_with("_cn") {
+        "$ssl_client_s_dn_cn"
+    } else if lower.contains("cert") && !lower.contains("subject") {
+        "$ssl_client_escaped_cert"
+    } else if lower.contains("serial") {
+        "$ssl_client_serial"
+    } else if lower.contains("i-dn") || lower.contains("issuer") {
+        "$ssl_client_i_dn"
+    } else {
+        "$ssl_client_s_dn"
     }
 }

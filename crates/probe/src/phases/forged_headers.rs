@@ -143,10 +143,59 @@ impl Facts {
     }
 }
 
-/// `CN=a, O=b` (x509-parser's order) → `O=b,CN=a` (RFC 2253: last RDN first, no spaces).
+/// `CN=a, O=b` (x509-parser's order) → `O=b,CN=a` (RFC 2253: last RDN first, no spaces,
+/// special characters in values escaped: `O=Globex\, Inc.`).
 fn rfc2253(dn: &str) -> String {
-    let parts: Vec<&str> = dn.split(", ").collect();
-    parts.into_iter().rev().collect::<Vec<_>>().join(",")
+    let rdns: Vec<String> = split_before_attributes(dn, ", ")
+        .into_iter()
+        .map(|rdn| {
+            let values: Vec<String> = split_before_attributes(&rdn, " + ")
+                .iter()
+                .map(|value| escape_value(value))
+                .collect();
+            values.join("+")
+        })
+        .collect();
+    rdns.into_iter().rev().collect::<Vec<_>>().join(",")
+}
+
+/// x509-parser joins RDNs with ", " (and the values of one RDN with " + ") without escaping
+/// them, so a separator counts only where an attribute type and `=` follow it.
+fn split_before_attributes(text: &str, separator: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split(separator) {
+        let starts_attribute = part.split_once('=').is_some_and(|(kind, _)| {
+            !kind.is_empty()
+                && kind
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        });
+        match out.last_mut() {
+            Some(last) if !starts_attribute => {
+                last.push_str(separator);
+                last.push_str(part);
+            }
+            _ => out.push(part.to_string()),
+        }
+    }
+    out
+}
+
+/// `O=Globex, Inc.` → `O=Globex\, Inc.` (RFC 2253, section 2.4).
+fn escape_value(attribute: &str) -> String {
+    let Some((kind, value)) = attribute.split_once('=') else {
+        return attribute.to_string();
+    };
+    let mut out = format!("{kind}=");
+    let last = value.chars().count().saturating_sub(1);
+    for (index, c) in value.chars().enumerate() {
+        let edge = (index == 0 && (c == '#' || c == ' ')) || (index == last && c == ' ');
+        if edge || ",+\"\\<>;".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn pem_of(b64: &str) -> String {
