@@ -24,7 +24,9 @@ pub fn correlate(findings: &mut [Finding], audit: &Audit) {
         else {
             continue;
         };
-        let mut extra = vec![route.view.clone()];
+        // The serializer lines first: for a leaked property that is where the fix goes, and
+        // SARIF viewers annotate the first location. The view follows.
+        let mut extra = Vec::new();
         let view = &project.views[route.view_id];
         if let Some(serializer) = view.serializer {
             let pattern = finding
@@ -34,6 +36,7 @@ pub fn correlate(findings: &mut [Finding], audit: &Audit) {
                 .or(finding.location.json_pointer.as_deref());
             extra.extend(serializer_locations(project, serializer, pattern));
         }
+        extra.push(route.view.clone());
         let related: Vec<SourceLocation> = related_audit_locations(audit, &extra);
         extra.extend(related);
         let mut all = std::mem::take(&mut finding.source);

@@ -12,6 +12,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose,
 };
+use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
@@ -86,8 +87,22 @@ impl CertificateAuthority {
         };
         let key_pair = KeyPair::from_pem(&read(key)?)
             .map_err(|e| bad(key, format!("not a PEM private key rcgen can use: {e}")))?;
-        let issuer = Issuer::from_ca_cert_pem(&read(cert)?, key_pair)
+        let cert_pem = read(cert)?;
+        let issuer = Issuer::from_ca_cert_pem(&cert_pem, key_pair)
             .map_err(|e| bad(cert, format!("not a PEM CA certificate: {e}")))?;
+        // A key of another CA would sign certificates that every server refuses for their
+        // signature alone, and the checks would pass without testing anything.
+        let (public_key, subject) = public_key_and_subject(&cert_pem).unwrap_or_default();
+        if public_key != issuer.key().public_key_raw() {
+            return Err(IdentityError::KeyMismatch {
+                name: "--ca-key".to_owned(),
+                cert_path: cert.to_owned(),
+                key_path: key.to_owned(),
+                subject,
+                hint: "; give the certificate of the CA that key belongs to with --client-ca"
+                    .to_owned(),
+            });
+        }
         Ok(CertificateAuthority {
             issuer,
             cert_path: cert.to_owned(),
@@ -113,6 +128,14 @@ impl CertificateAuthority {
         };
         issue(victim, label, leaf, &self.issuer, None)
     }
+}
+
+/// The public key and subject of the first certificate of a PEM text.
+fn public_key_and_subject(pem: &str) -> Option<(Vec<u8>, String)> {
+    let der: CertificateDer<'_> = PemObject::from_pem_slice(pem.as_bytes()).ok()?;
+    let (_, cert) = X509Certificate::from_der(&der).ok()?;
+    let key = cert.public_key().subject_public_key.data.to_vec();
+    Some((key, cert.subject().to_string()))
 }
 
 fn leaf_params(

@@ -365,3 +365,225 @@ async fn an_identity_reads_its_key_passphrase_from_the_named_variable() {
     );
     assert!(!stderr(&output).contains("s3cret-pass"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// [roles], [scoping], ca_key and client_ca
+
+/// `overshare rules --config FILE`: the file is loaded and checked, nothing else happens.
+async fn load_only(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "roles.toml", text);
+    let output = overshare(strings(&["rules", "--config", &config])).await;
+    (output.status.code(), stderr(&output))
+}
+
+#[tokio::test]
+async fn reserved_properties_need_a_known_role() {
+    let text = format!("{BASE}\n[roles]\nreserved = {{ salary = \"wizard\" }}\n");
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("bad.toml: [roles] reserved `salary` = \"wizard\": unknown role"),
+        "names the file, the property and the role: {message}"
+    );
+    assert!(
+        message.contains("[roles] order"),
+        "says how to fix it: {message}"
+    );
+
+    // With an order, only its roles count, even a built-in name such as admin.
+    let text = format!(
+        "{BASE}\n[roles]\norder = [\"reader\", \"writer\"]\nreserved = {{ \"/user/is_staff\" = \"admin\" }}\n"
+    );
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("bad.toml: [roles] reserved `/user/is_staff` = \"admin\": unknown role"),
+        "{message}"
+    );
+
+    let (code, message) = load_only(&format!("{BASE}\n[roles]\nlevels = [\"a\"]\n")).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("roles.toml:5:1:") && message.contains("unknown field `levels`"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn known_roles_are_accepted() {
+    for roles in [
+        // The built-in order.
+        "reserved = { salary = \"admin\", \"/user/is_staff\" = \"superuser\" }",
+        // A configured order, matched without regard to case.
+        "order = [\"reader\", \"Writer\"]\nreserved = { salary = \"writer\" }",
+    ] {
+        let (code, message) = load_only(&format!("{BASE}\n[roles]\n{roles}\n")).await;
+        assert_eq!(code, Some(0), "{roles}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_scoping_value_points_at_its_line_and_column() {
+    let text = format!("{BASE}\n[scoping]\n\"/api/plans/\" = \"  \"\n");
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("bad.toml:5:17: [scoping] `/api/plans/`: an empty scoping"),
+        "{message}"
+    );
+
+    let text = format!("{BASE}\n[scoping]\n\"/api/plans/\" = \"shared\"\n\"/api/x/\" = 3\n");
+    let (code, message) = scan_with(&text, Vec::new()).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(message.contains("bad.toml:6:13:"), "{message}");
+
+    let good = "\"/api/plans/\" = \"shared\"\n\"/api/members/\" = \"identity\"\n\
+                \"/api/tickets/\" = \"tenant\"\n\"/api/docs/\" = \"field:org_id\"";
+    let (code, message) = load_only(&format!("{BASE}\n[scoping]\n{good}\n")).await;
+    assert_eq!(code, Some(0), "{message}");
+}
+
+#[tokio::test]
+async fn client_ca_without_ca_key_is_a_usage_error() {
+    let output = overshare(strings(&[
+        "scan",
+        "--no-config",
+        "--spec",
+        "openapi.yaml",
+        "--url",
+        "https://127.0.0.1:1",
+        "--client-ca",
+        "client-ca.pem",
+    ]))
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--ca-key"), "{}", stderr(&output));
+}
+
+/// The demo's config with `ca_key`/`client_ca` lines (top-level keys go before the tables).
+fn with_ca_keys(demo: &Demo, keys: &str) -> String {
+    format!("{keys}\n{}", demo_config(demo))
+}
+
+/// Copy partner-a's certificate and key to `keys/` of the demo directory: a matching pair that
+/// can stand in for a CA (the demo's own CA key is never written out).
+fn stand_in_ca(demo: &Demo) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (_, cert, key) = &demo.paths.identities[0];
+    let dir = demo.dir.path().join("keys");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, ca_key) = (dir.join("ca.pem"), dir.join("ca.key"));
+    std::fs::copy(cert, &ca).unwrap();
+    std::fs::copy(key, &ca_key).unwrap();
+    (ca, ca_key)
+}
+
+fn check_ids(report: &Value) -> Vec<String> {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const FORGED_CHECKS: [&str; 3] = [
+    "expired-certificate",
+    "not-yet-valid-certificate",
+    "wrong-eku-certificate",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ca_key_and_client_ca_are_relative_to_the_files_directory() {
+    let demo = Demo::start().await;
+    stand_in_ca(&demo);
+    let text = with_ca_keys(
+        &demo,
+        "ca_key = \"keys/ca.key\"\nclient_ca = \"keys/ca.pem\"",
+    );
+    let config = write(demo.dir.path(), "keys.toml", &text);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let args = strings(&["scan", "--config", &config, "--quiet"]);
+    let output = overshare_in(Some(elsewhere.path()), args, key_env()).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let ids = check_ids(&report(&output));
+    for id in FORGED_CHECKS {
+        assert!(ids.iter().any(|i| i == id), "`{id}` in {ids:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_ca_key_or_client_ca_is_named_by_its_resolved_path() {
+    let demo = Demo::start().await;
+    stand_in_ca(&demo);
+    let keys = demo.dir.path().join("keys");
+    write(&keys, "garbage", "not PEM at all\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (lines, named) in [
+        (
+            "ca_key = \"keys/garbage\"\nclient_ca = \"keys/ca.pem\"",
+            "keys/garbage",
+        ),
+        (
+            "ca_key = \"keys/ca.key\"\nclient_ca = \"keys/garbage\"",
+            "keys/garbage",
+        ),
+        (
+            "ca_key = \"keys/missing.key\"\nclient_ca = \"keys/ca.pem\"",
+            "keys/missing.key",
+        ),
+    ] {
+        let config = write(demo.dir.path(), "keys.toml", &with_ca_keys(&demo, lines));
+        let args = strings(&["scan", "--config", &config, "--quiet"]);
+        let output = overshare_in(Some(elsewhere.path()), args, key_env()).await;
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{lines}: {message}");
+        let resolved = demo.dir.path().join(named).display().to_string();
+        assert!(
+            message.contains(&resolved),
+            "{lines}: names {resolved}: {message}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ca_key_without_client_ca_is_paired_with_ca_and_must_match_it() {
+    let demo = Demo::start().await;
+    stand_in_ca(&demo);
+    // No client_ca: the key is paired with `ca` (the demo CA), whose key it is not.
+    let config = write(
+        demo.dir.path(),
+        "keys.toml",
+        &with_ca_keys(&demo, "ca_key = \"keys/ca.key\""),
+    );
+    let output = overshare_env(
+        strings(&["scan", "--config", &config, "--quiet"]),
+        key_env(),
+    )
+    .await;
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("does not match"), "{message}");
+    assert!(
+        message.contains(&demo.paths.ca.display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("--client-ca"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ca_key_flag_overrides_the_files() {
+    let demo = Demo::start().await;
+    let (_, key) = stand_in_ca(&demo);
+    let text = with_ca_keys(
+        &demo,
+        "ca_key = \"keys/missing.key\"\nclient_ca = \"keys/ca.pem\"",
+    );
+    let config = write(demo.dir.path(), "keys.toml", &text);
+    let key = key.display().to_string();
+    let args = strings(&["scan", "--config", &config, "--quiet", "--ca-key", &key]);
+    let output = overshare_env(args, key_env()).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let ids = check_ids(&report(&output));
+    assert!(ids.iter().any(|i| i == "expired-certificate"), "{ids:?}");
+}

@@ -223,3 +223,107 @@ fn active_scan_finds_mass_assignment_of_is_staff_and_restores_it() {
     assert!(!writes.is_empty());
     assert!(writes.iter().all(|m| m == "PATCH"), "{writes:?}");
 }
+
+/// Issue 7's end-to-end: `scan --source` attaches the serializer behind a runtime leak, and
+/// SARIF then points at the serializer first.
+#[test]
+fn scan_with_source_points_the_password_leak_at_the_profile_serializer() {
+    let target = start();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/target")
+        .canonicalize()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sarif_path = dir.path().join("scan.sarif");
+    let (_, report) = scan(
+        &target,
+        Listener::Strict,
+        &[
+            "--source",
+            source.to_str().unwrap(),
+            // `--format json` (from `scan`) pairs with the first --output, sarif with the second.
+            "--output",
+            "/dev/stdout",
+            "--format",
+            "sarif",
+            "--output",
+            sarif_path.to_str().unwrap(),
+        ],
+    );
+    let serializers = source.join("accounts/serializers.py");
+    let class_line = std::fs::read_to_string(&serializers)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("class UserProfileSerializer"))
+        .unwrap() as u64
+        + 1;
+    let password = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule"] == "OVS101"
+                && f["operation"]["path"] == "/api/profiles/{id}/"
+                && f["location"]["pattern"] == "/user/password"
+        })
+        .expect("the password leak");
+    let sources = password["source"]
+        .as_array()
+        .expect("source lines attached");
+    let serializer = sources
+        .iter()
+        .find(|s| s["role"] == "serializer")
+        .unwrap_or_else(|| panic!("a serializer line in {sources:#?}"));
+    assert!(
+        serializer["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("accounts/serializers.py")
+    );
+    assert_eq!(
+        serializer["line"].as_u64(),
+        Some(class_line),
+        "{sources:#?}"
+    );
+    assert!(sources.iter().any(|s| s["role"] == "view"), "{sources:#?}");
+    // The static findings come with the scan.
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "OVS601"),
+        "the audit's own findings are in the report"
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "OVS101"
+                && r["locations"][0]["logicalLocations"][1]["name"] == "/0/user/password"
+                && r["locations"][0]["logicalLocations"][0]["name"] == "GET /api/profiles/{id}/"
+        })
+        .or_else(|| {
+            sarif["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| {
+                    r["ruleId"] == "OVS101"
+                        && r["locations"][0]["logicalLocations"][0]["name"]
+                            == "GET /api/profiles/{id}/"
+                        && r["message"]["text"]
+                            .as_str()
+                            .unwrap_or("")
+                            .contains("password")
+                })
+        })
+        .expect("the password result in SARIF");
+    let first = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(first.ends_with("accounts/serializers.py"), "{first}");
+}

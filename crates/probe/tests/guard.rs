@@ -206,8 +206,14 @@ async fn delete_is_never_sent_even_with_allow_writes() {
     for method in ["DELETE", "delete", "Delete"] {
         let exchange = prober.send(planned(method, &url, None)).await;
         let message = refused(&exchange);
-        assert!(message.contains("never sends DELETE"), "{method}: {message}");
-        assert_eq!(exchange.request.method, method, "the exchange records what was refused");
+        assert!(
+            message.contains("never sends DELETE"),
+            "{method}: {message}"
+        );
+        assert_eq!(
+            exchange.request.method, method,
+            "the exchange records what was refused"
+        );
     }
     // A DELETE with a body is no different.
     let exchange = prober
@@ -269,7 +275,11 @@ async fn a_patch_is_sent_with_allow_writes_with_its_body_and_content_type() {
     assert_eq!(request.method, "PATCH");
     assert_eq!(request.target, "/api/users/1/?fields=all");
     assert_eq!(request.header("content-type"), Some("application/json"));
-    assert_eq!(request.header("x-api-key"), Some("k"), "the identity's headers");
+    assert_eq!(
+        request.header("x-api-key"),
+        Some("k"),
+        "the identity's headers"
+    );
     let received: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(received, body);
 
@@ -313,14 +323,21 @@ async fn a_url_outside_the_origin_and_scope_is_refused() {
     let (_dir, prober) = new_prober(settings(&target, true));
     for method in ["GET", "PATCH"] {
         let exchange = prober
-            .send(planned(method, &other.url("/api/users/1/"), Some(json!({}))))
+            .send(planned(
+                method,
+                &other.url("/api/users/1/"),
+                Some(json!({})),
+            ))
             .await;
         let message = refused(&exchange);
         assert!(
             message.contains("outside the target's origin and the --scope; not sent"),
             "{message}"
         );
-        assert!(message.contains(other.url.as_str()), "names the URL: {message}");
+        assert!(
+            message.contains(other.url.as_str()),
+            "names the URL: {message}"
+        );
     }
     // Same host and port, other scheme: another origin.
     let mut https = target.url("/api/");
@@ -367,7 +384,8 @@ fn victim(dir: &Path, organisation: &str) -> ClientCert {
     let key = KeyPair::generate().unwrap();
     let mut leaf = CertificateParams::default();
     leaf.distinguished_name = DistinguishedName::new();
-    leaf.distinguished_name.push(DnType::CommonName, "partner-b");
+    leaf.distinguished_name
+        .push(DnType::CommonName, "partner-b");
     leaf.distinguished_name
         .push(DnType::OrganizationName, organisation);
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
@@ -401,10 +419,7 @@ fn percent_decode(text: &str) -> String {
 
 /// The DER inside a PEM text.
 fn pem_der(pem: &str) -> Vec<u8> {
-    let b64: String = pem
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     base64::engine::general_purpose::STANDARD
         .decode(b64)
         .unwrap()
@@ -438,7 +453,15 @@ fn every_family_is_filled_in_from_the_victims_certificate() {
     let names: Vec<&str> = families.iter().map(|f| f.name).collect();
     assert_eq!(
         names,
-        ["nginx", "apache-env", "x-client", "envoy-xfcc", "aws-alb", "azure-arr", "traefik"]
+        [
+            "nginx",
+            "apache-env",
+            "x-client",
+            "envoy-xfcc",
+            "aws-alb",
+            "azure-arr",
+            "traefik"
+        ]
     );
 
     let dn = "O=Globex Retail,CN=partner-b";
@@ -481,8 +504,14 @@ fn every_family_is_filled_in_from_the_victims_certificate() {
         escaped.starts_with("-----BEGIN%20CERTIFICATE-----%0A"),
         "{escaped}"
     );
-    assert!(escaped.ends_with("-----END%20CERTIFICATE-----%0A"), "{escaped}");
-    assert!(!escaped.contains(['\n', '\r', ' ', '+', '/', '=']), "{escaped}");
+    assert!(
+        escaped.ends_with("-----END%20CERTIFICATE-----%0A"),
+        "{escaped}"
+    );
+    assert!(
+        !escaped.contains(['\n', '\r', ' ', '+', '/', '=']),
+        "{escaped}"
+    );
     let pem = percent_decode(escaped);
     assert!(pem.lines().all(|l| l.len() <= 64), "PEM lines of 64: {pem}");
     assert_eq!(pem_der(&pem), der, "the victim's own certificate");
@@ -516,7 +545,10 @@ fn every_family_is_filled_in_from_the_victims_certificate() {
     assert_eq!(value(alb, "X-Amzn-Mtls-Clientcert-Serial-Number"), serial);
 
     let azure = family(&families, "azure-arr");
-    assert_eq!(azure.headers, [("X-ARR-ClientCert".to_string(), b64.clone())]);
+    assert_eq!(
+        azure.headers,
+        [("X-ARR-ClientCert".to_string(), b64.clone())]
+    );
 
     let traefik = family(&families, "traefik");
     assert_eq!(value(traefik, "X-Forwarded-Tls-Client-Cert"), b64);
@@ -535,8 +567,7 @@ fn every_family_is_filled_in_from_the_victims_certificate() {
         }
     }
     let all = forged_headers::all_headers(&families);
-    let expected: Vec<(String, String)> =
-        families.iter().flat_map(|f| f.headers.clone()).collect();
+    let expected: Vec<(String, String)> = families.iter().flat_map(|f| f.headers.clone()).collect();
     assert_eq!(all, expected);
     assert_eq!(all.len(), 9 + 5 + 5 + 1 + 4 + 1 + 2);
 }
@@ -613,13 +644,23 @@ fn the_active_preview_lists_every_write_and_why_some_are_not_sent() {
             .find(|l| l.starts_with(prefix))
             .unwrap_or_else(|| panic!("no line for `{prefix}` in {lines:#?}"))
     };
-    assert_eq!(lines.len(), 6, "one line per write operation, none per GET: {lines:#?}");
+    assert_eq!(
+        lines.len(),
+        6,
+        "one line per write operation, none per GET: {lines:#?}"
+    );
     assert!(lines.iter().all(|l| !l.starts_with("GET ")), "{lines:#?}");
 
     let probed = ": one extra property per request (privileged, owner and read-only fields), \
                   read back with GET, original value written back";
-    assert_eq!(line("PATCH /users/{id}/"), format!("PATCH /users/{{id}}/{probed}"));
-    assert_eq!(line("PUT /notes/{id}/"), format!("PUT /notes/{{id}}/{probed}"));
+    assert_eq!(
+        line("PATCH /users/{id}/"),
+        format!("PATCH /users/{{id}}/{probed}")
+    );
+    assert_eq!(
+        line("PUT /notes/{id}/"),
+        format!("PUT /notes/{{id}}/{probed}")
+    );
     assert_eq!(
         line("PUT /users/{id}/"),
         "PUT /users/{id}/: not sent (the PATCH on the same path is probed instead)"

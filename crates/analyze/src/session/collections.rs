@@ -257,7 +257,7 @@ impl OwnValues {
                     .iter()
                     .map(|(value, n)| ((*n, !filled_elsewhere(identity, field, value)), value))
                     .collect();
-                scored.sort_by(|a, b| b.0.cmp(&a.0));
+                scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
                 match scored.as_slice() {
                     [(best, _), (next, _), ..] if best == next => None,
                     [(_, value), ..] => Some(((identity.clone(), field.clone()), (*value).clone())),

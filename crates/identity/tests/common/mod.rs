@@ -59,6 +59,11 @@ impl Ca {
         self.cert.pem()
     }
 
+    /// The CA's private key, PKCS#8 PEM (what `--ca-key` reads).
+    pub fn key_pem(&self) -> String {
+        self.issuer.key().serialize_pem()
+    }
+
     /// A client certificate valid from yesterday for a year.
     pub fn client(&self, cn: &str) -> Leaf {
         let now = OffsetDateTime::now_utc();
