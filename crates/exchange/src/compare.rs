@@ -238,4 +238,95 @@ mod tests {
             &json!({"detail": "x"})
         ));
     }
+
+    #[test]
+    fn leaves_escape_keys_and_index_arrays() {
+        let leaves = leaves(&json!({"a/b": {"c~d": [true, null]}}));
+        let mut sorted: Vec<&str> = leaves.iter().map(String::as_str).collect();
+        sorted.sort();
+        assert_eq!(sorted, ["/a~1b/c~0d/0=true", "/a~1b/c~0d/1=null"]);
+        // A value and the same value under another key are different leaves.
+        assert_eq!(similarity(&json!({"a": 1}), &json!({"b": 1})), 0.0);
+    }
+
+    #[test]
+    fn an_envelope_with_data_beside_it_carries_data() {
+        assert!(carries_data(&json!({"detail": "ok", "id": 7})));
+        assert!(!carries_data(&json!({"error": {"code": 1}, "status": 403})));
+        assert!(!carries_data(&json!({"results": []})), "an empty page");
+        assert!(!carries_data(&json!([{}, []])));
+        assert!(!carries_data(&json!("text")));
+        assert!(!carries_data(&json!(null)));
+    }
+
+    #[test]
+    fn same_object_needs_three_equal_fields_and_eighty_percent() {
+        let owner = json!({"id": 7, "a": 1, "b": 2, "c": 3, "d": 4});
+        // id + a + b + c equal, d differs: 4 of 5 = 80%.
+        let close = json!({"id": 7, "a": 1, "b": 2, "c": 3, "d": 5});
+        assert!(match_object(&owner, &close).unwrap().is_same_object());
+        // id + a + b equal, c and d differ: 3 of 5 < 80%.
+        let far = json!({"id": 7, "a": 1, "b": 2, "c": 0, "d": 0});
+        assert!(!match_object(&owner, &far).unwrap().is_same_object());
+        // Only two equal fields, id among them, all that is shared: not enough.
+        let thin = json!({"id": 7, "a": 1});
+        let m = match_object(&owner, &thin).unwrap();
+        assert_eq!((m.equal_fields, m.shared_fields), (2, 2));
+        assert!(!m.is_same_object());
+        // Nulls are never evidence, nested values are not compared.
+        let nulls = json!({"id": null, "a": null, "b": null, "c": null});
+        let m = match_object(&nulls, &nulls).unwrap();
+        assert_eq!(m.equal_fields, 0);
+        assert!(!m.same_id);
+        let nested = json!({"id": 1, "user": {"id": 2}, "tags": [1]});
+        assert_eq!(match_object(&nested, &nested).unwrap().shared_fields, 1);
+        assert!(match_object(&json!([1]), &owner).is_none());
+    }
+
+    #[test]
+    fn owner_names_strip_id_suffixes_only() {
+        for name in [
+            "userId",
+            "user_id",
+            "Owner",
+            "created_by",
+            "created_by_id",
+            "CompanyID",
+        ] {
+            assert!(is_owner_name(name), "{name}");
+        }
+        for name in ["id", "uuid", "paid", "username", "owner_name", "tenants"] {
+            assert!(!is_owner_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn collections_are_arrays_or_conventional_pages() {
+        for key in [
+            "results", "data", "items", "objects", "records", "content", "entries",
+        ] {
+            let page = json!({"count": 2, key: [1, 2]});
+            assert_eq!(collection_items(&page).map(Vec::len), Some(2), "{key}");
+        }
+        assert!(collection_items(&json!({"rows": [1]})).is_none());
+        assert!(collection_items(&json!({"results": {"a": 1}})).is_none());
+        assert!(collection_items(&json!("x")).is_none());
+    }
+
+    #[test]
+    fn identity_shift_against_an_anonymous_sender() {
+        let b = json!({"id": 2, "name": "Globex", "slug": "globex"});
+        // No own view (refused without a certificate): the victim's body is still a shift.
+        assert!(shows_identity(&b, &Value::Null, &b));
+        // A body 90% like the victim's is enough; one field in four off is not.
+        let victim = json!({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10});
+        let mut near = victim.clone();
+        near["j"] = json!(11);
+        assert!(similarity(&near, &victim) < 0.9);
+        assert!(!shows_identity(&near, &Value::Null, &victim));
+        let mut extra = victim.clone();
+        extra["k"] = json!(0);
+        assert!(similarity(&extra, &victim) >= 0.9);
+        assert!(shows_identity(&extra, &Value::Null, &victim));
+    }
 }
