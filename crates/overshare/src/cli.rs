@@ -177,7 +177,7 @@ pub struct ScanArgs {
     pub ca_key: Option<PathBuf>,
 
     /// The client CA's certificate for --ca-key, when it is not the --ca file.
-    #[arg(long, value_name = "PEM", requires = "ca_key")]
+    #[arg(long, value_name = "PEM")]
     pub client_ca: Option<PathBuf>,
 
     #[command(flatten)]

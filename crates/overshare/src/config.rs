@@ -662,6 +662,15 @@ pub fn merge(args: ScanArgs, file: Option<&ConfigFile>, env: Env<'_>) -> Result<
         .client_ca
         .clone()
         .or_else(|| file_path(|r| r.client_ca.as_ref()));
+    // Flag or file, the same rule: a CA certificate without its key forges nothing, and
+    // ignoring it silently would leave the user believing the checks ran.
+    if client_ca.is_some() && ca_key.is_none() {
+        return Err(Fatal::Usage(
+            "client_ca (--client-ca) is only used with ca_key (--ca-key): give the client CA's \
+             private key too, or drop it"
+                .into(),
+        ));
+    }
     let (role_order, reserved, scoping) = match file {
         Some(f) => (
             f.raw.roles.order.clone(),

@@ -256,9 +256,11 @@ fn refusal(exchange: &Exchange) -> Option<String> {
     if !(200..300).contains(&response.status) {
         return Some(format!("HTTP {}", response.status));
     }
-    let carries = match &response.json {
-        Some(json) => overshare_exchange::compare::carries_data(json),
-        None => !response.body.iter().all(u8::is_ascii_whitespace),
-    };
-    (!carries).then(|| format!("HTTP {} without data", response.status))
+    // JSON data only: a 200 HTML page (a proxy's sign-in page, an error page) is not the API's
+    // data, and calling it a critical leak would be crying wolf.
+    let carries = response
+        .json
+        .as_ref()
+        .is_some_and(overshare_exchange::compare::carries_data);
+    (!carries).then(|| format!("HTTP {} without JSON data", response.status))
 }
