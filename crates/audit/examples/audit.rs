@@ -1,5 +1,8 @@
 //! `cargo run -p overshare-audit --example audit -- PATH...`: print an audit's findings.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let paths: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
     let start = std::time::Instant::now();

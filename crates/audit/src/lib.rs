@@ -40,8 +40,7 @@ pub use project::{Project, Route};
 pub use rules::RULES;
 
 use overshare_finding::{Finding, SourceLocation};
-use rayon::prelude::*;
-use source::SourceFile;
+use source::{ParsedText, SourceFile};
 use std::path::PathBuf;
 
 /// What to include beyond the default.
@@ -86,14 +85,35 @@ pub enum AuditError {
 
 /// Audit the Python files under `paths` (files or directories).
 pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditError> {
-    let found = walk::discover(paths, options)?;
-    let parsed: Vec<(Option<SourceFile>, Vec<ParseProblem>)> =
-        found.python.par_iter().map(parse_file).collect();
-    let mut files = Vec::with_capacity(parsed.len());
+    let found = walk::discover(paths, options, &read_file)?;
+    let mut files = Vec::with_capacity(found.python.len());
     let mut parse_errors = Vec::new();
-    for (file, problems) in parsed {
-        files.extend(file);
-        parse_errors.extend(problems);
+    for (discovered, read) in found.python {
+        match read {
+            Ok((parsed, errors)) => {
+                parse_errors.extend(errors.into_iter().map(|e| {
+                    let (line, column) = parsed.line_col(e.span.start);
+                    ParseProblem {
+                        file: discovered.display.clone(),
+                        line,
+                        column,
+                        message: e.message,
+                    }
+                }));
+                files.push(SourceFile::from_parsed(
+                    discovered.display,
+                    discovered.module,
+                    discovered.is_package,
+                    parsed,
+                ));
+            }
+            Err(e) => parse_errors.push(ParseProblem {
+                file: discovered.display,
+                line: 1,
+                column: 1,
+                message: format!("cannot read: {e}"),
+            }),
+        }
     }
     let files_scanned = files.len();
     let project = Project::build(files);
@@ -110,42 +130,14 @@ pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditEr
     })
 }
 
-fn parse_file(found: &walk::Discovered) -> (Option<SourceFile>, Vec<ParseProblem>) {
-    let bytes = match std::fs::read(&found.path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let problem = ParseProblem {
-                file: found.display.clone(),
-                line: 1,
-                column: 1,
-                message: format!("cannot read: {e}"),
-            };
-            return (None, vec![problem]);
-        }
-    };
+/// Read and parse one file (on a walker thread); syntax errors are kept, with the tree the
+/// parser recovered.
+fn read_file(path: &std::path::Path) -> std::io::Result<(ParsedText, Vec<python::SyntaxError>)> {
+    let bytes = std::fs::read(path)?;
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let (ast, errors) = python::parse(&text);
-    let file = SourceFile::new(
-        found.display.clone(),
-        found.module.clone(),
-        found.is_package,
-        text,
-        ast,
-    );
-    let problems = errors
-        .into_iter()
-        .map(|e| {
-            let (line, column) = file.line_col(e.span.start);
-            ParseProblem {
-                file: file.path.clone(),
-                line,
-                column,
-                message: e.message,
-            }
-        })
-        .collect();
-    (Some(file), problems)
+    Ok((ParsedText::index(text, ast), errors))
 }
 
 /// Client-certificate headers the Python code reads from the request (a client can send them

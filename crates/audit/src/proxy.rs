@@ -15,7 +15,7 @@ pub fn load_all(paths: &[PathBuf]) -> (Vec<ProxyConfig>, Vec<ParseProblem>) {
     let mut problems = Vec::new();
     for path in paths {
         let shown = path.display().to_string();
-        if configs.iter().any(|c| c.files.iter().any(|f| *f == shown)) {
+        if configs.iter().any(|c| c.files.contains(&shown)) {
             continue;
         }
         match overshare_proxyconf::load(path) {

@@ -23,6 +23,11 @@ pub struct SyntaxError {
 /// what it could make of the rest, so the audit still sees every class that parsed.
 pub fn parse(source: &str) -> (Module, Vec<SyntaxError>) {
     let parsed = ruff_python_parser::parse_unchecked_source(source, ast::PySourceType::Python);
+    lower(parsed)
+}
+
+/// The parser's tree, lowered.
+fn lower(parsed: ruff_python_parser::Parsed<ast::ModModule>) -> (Module, Vec<SyntaxError>) {
     let errors = parsed
         .errors()
         .iter()
@@ -34,6 +39,9 @@ pub fn parse(source: &str) -> (Module, Vec<SyntaxError>) {
     let body = parsed.suite().iter().map(stmt).collect();
     (Module { body }, errors)
 }
+
+/// Longest string literal whose value is kept (see `expr`).
+const MAX_STRING: usize = 256;
 
 fn span(range: TextRange) -> Span {
     Span {
@@ -88,6 +96,8 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             exc: r.exc.as_deref().map(expr),
             span: sp,
         },
+        // A bare string is a docstring (or a comment in disguise): nothing to audit.
+        ast::Stmt::Expr(e) if e.value.is_string_literal_expr() => Stmt::Other { span: sp },
         ast::Stmt::Expr(e) => Stmt::Expr {
             value: expr(&e.value),
             span: sp,
@@ -230,7 +240,13 @@ fn expr(e: &ast::Expr) -> Expr {
             }))
         }
         ast::Expr::StringLiteral(s) => Expr::Str {
-            value: s.value.to_str().to_string(),
+            // Rules compare strings with field, header and setting names, all short: a long
+            // literal (a docstring, an SQL query, a template) is kept as empty rather than
+            // copied, which is most of what lowering would otherwise allocate.
+            value: match s.value.to_str() {
+                text if text.len() <= MAX_STRING => text.to_string(),
+                _ => String::new(),
+            },
             span: sp,
         },
         ast::Expr::NumberLiteral(n) => Expr::Int {

@@ -13,6 +13,27 @@ pub struct Loc {
     pub span: Span,
 }
 
+/// A file's text with its tree and line index: what can be made of a file before the walk
+/// knows its module name.
+#[derive(Debug)]
+pub struct ParsedText {
+    pub text: String,
+    pub ast: Module,
+    lines: LineIndex,
+}
+
+impl ParsedText {
+    pub fn index(text: String, ast: Module) -> ParsedText {
+        let lines = LineIndex::new(&text);
+        ParsedText { text, ast, lines }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
 /// One parsed Python file.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -29,7 +50,12 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: String, module: String, is_package: bool, text: String, ast: Module) -> Self {
-        let lines = LineIndex::new(&text);
+        SourceFile::from_parsed(path, module, is_package, ParsedText::index(text, ast))
+    }
+
+    /// A file from text parsed (and indexed) before its module name was known.
+    pub fn from_parsed(path: String, module: String, is_package: bool, parsed: ParsedText) -> Self {
+        let ParsedText { text, ast, lines } = parsed;
         SourceFile {
             path,
             module,

@@ -3,8 +3,10 @@
 //! unless asked, migrations (generated, and full of field lists that are not API surface).
 
 use crate::{AuditError, AuditOptions};
+use ignore::WalkState;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A Python file to parse, with what its path says about it.
 #[derive(Debug, Clone)]
@@ -16,17 +18,25 @@ pub struct Discovered {
     pub is_package: bool,
 }
 
-/// What the walk found: Python files and proxy (nginx/Apache) config files.
-#[derive(Debug, Default)]
-pub struct Found {
-    pub python: Vec<Discovered>,
+/// What the walk found: Python files (with what `read` made of each) and proxy
+/// (nginx/Apache) config files.
+#[derive(Debug)]
+pub struct Found<T> {
+    pub python: Vec<(Discovered, T)>,
     /// Config files, in a stable order.
     pub proxy: Vec<PathBuf>,
 }
 
 /// Every Python file and proxy config under `paths`, in a stable order. A file given by name
 /// is a proxy config when it looks like one, else Python.
-pub fn discover(paths: &[PathBuf], options: &AuditOptions) -> Result<Found, AuditError> {
+///
+/// `read` runs on the walker's own threads as each Python file is found (reading and parsing
+/// overlap the directory walk instead of waiting for it).
+pub fn discover<T: Send>(
+    paths: &[PathBuf],
+    options: &AuditOptions,
+    read: &(dyn Fn(&Path) -> T + Sync),
+) -> Result<Found<T>, AuditError> {
     let mut packages = PackageDirs::default();
     let mut out = Vec::new();
     let mut proxy = Vec::new();
@@ -39,28 +49,20 @@ pub fn discover(paths: &[PathBuf], options: &AuditOptions) -> Result<Found, Audi
             if !is_python(root) && overshare_proxyconf::looks_like_proxy_config(root) {
                 proxy.push(root.clone());
             } else {
-                out.push(packages.describe(root));
+                out.push((packages.describe(root), read(root)));
             }
             continue;
         }
-        for entry in walker(root, options) {
-            let entry = entry.map_err(|e| AuditError::Walk {
-                path: root.clone(),
-                message: e.to_string(),
-            })?;
-            let path = entry.path();
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            if is_python(path) {
-                out.push(packages.describe(path));
-            } else if is_config_name(path) && overshare_proxyconf::looks_like_proxy_config(path) {
-                proxy.push(path.to_path_buf());
-            }
-        }
+        let (python, configs) = walk_tree(root, options, read)?;
+        out.extend(
+            python
+                .into_iter()
+                .map(|(path, value)| (packages.describe(&path), value)),
+        );
+        proxy.extend(configs);
     }
-    out.sort_by(|a, b| a.display.cmp(&b.display));
-    out.dedup_by(|a, b| a.path == b.path);
+    out.sort_by(|a, b| a.0.display.cmp(&b.0.display));
+    out.dedup_by(|a, b| a.0.path == b.0.path);
     proxy.sort();
     proxy.dedup();
     Ok(Found { python: out, proxy })
@@ -88,7 +90,50 @@ fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyi")
 }
 
-fn walker(root: &Path, options: &AuditOptions) -> ignore::Walk {
+/// The Python files and proxy-config candidates under `root`, walked on every core (the
+/// `ignore` crate's parallel walker: a tree of thousands of directories is stat-bound).
+#[allow(clippy::type_complexity)]
+fn walk_tree<T: Send>(
+    root: &Path,
+    options: &AuditOptions,
+    read: &(dyn Fn(&Path) -> T + Sync),
+) -> Result<(Vec<(PathBuf, T)>, Vec<PathBuf>), AuditError> {
+    let python = Mutex::new(Vec::new());
+    let configs = Mutex::new(Vec::new());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    walker(root, options).run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    *failure.lock().expect("not poisoned") = Some(err.to_string());
+                    return WalkState::Quit;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let path = entry.into_path();
+            if is_python(&path) {
+                let value = read(&path);
+                python.lock().expect("not poisoned").push((path, value));
+            } else if is_config_name(&path) && overshare_proxyconf::looks_like_proxy_config(&path) {
+                configs.lock().expect("not poisoned").push(path);
+            }
+            WalkState::Continue
+        })
+    });
+    if let Some(message) = failure.into_inner().expect("not poisoned") {
+        return Err(AuditError::Walk {
+            path: root.to_path_buf(),
+            message,
+        });
+    }
+    let python = python.into_inner().expect("not poisoned");
+    Ok((python, configs.into_inner().expect("not poisoned")))
+}
+
+fn walker(root: &Path, options: &AuditOptions) -> ignore::WalkParallel {
     let include_migrations = options.include_migrations;
     let include_virtualenvs = options.include_virtualenvs;
     ignore::WalkBuilder::new(root)
@@ -105,7 +150,7 @@ fn walker(root: &Path, options: &AuditOptions) -> ignore::Walk {
             }
             include_virtualenvs || !is_virtualenv(path, &name)
         })
-        .build()
+        .build_parallel()
 }
 
 /// A virtualenv (`pyvenv.cfg`), an installed-packages dir, or a dir conventionally holding one.

@@ -20,6 +20,11 @@ mod scan;
 use clap::Parser;
 use std::process::ExitCode;
 
+// The audit parses and lowers millions of small syntax nodes, the scan millions of JSON values:
+// mimalloc's thread-local free lists make those allocations markedly cheaper than glibc's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An error that ends the command, with the exit code it maps to.
 #[derive(Debug)]
 pub enum Fatal {

@@ -11,6 +11,7 @@
 use super::{ClassId, Project, last_segment};
 use crate::source::{FileId, Loc};
 use crate::syntax::{Expr, FunctionDef, Stmt, scope_statements, walk_scope_exprs};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// What a certificate header carries.
@@ -76,24 +77,32 @@ struct FnCtx<'p> {
 pub(super) fn analyze(project: &Project) -> Identity {
     let functions = functions(project);
     let mut identity = Identity::default();
-    for f in &functions {
-        // Certificate values come from `META`, `headers` or `environ`: skip the rest unread.
-        let text = project.files[f.file].slice(f.def.span);
-        if !(text.contains("META") || text.contains("headers") || text.contains("environ")) {
-            continue;
-        }
-        let reads = reads_in(f);
-        if reads.is_empty() {
-            continue;
-        }
-        let taint = Taint::of(f.def, &reads);
+    // Every function on every core (most are skipped by a substring test), merged in order.
+    let found: Vec<_> = functions
+        .par_iter()
+        .filter_map(|f| {
+            // Certificate values come from `META`, `headers` or `environ`: skip the rest unread.
+            let text = project.files[f.file].slice(f.def.span);
+            if !(text.contains("META") || text.contains("headers") || text.contains("environ")) {
+                return None;
+            }
+            let reads = reads_in(f);
+            if reads.is_empty() {
+                return None;
+            }
+            let taint = Taint::of(f.def, &reads);
+            let sinks = taint.sinks(f);
+            Some((reads, taint, sinks))
+        })
+        .collect();
+    for (reads, taint, sinks) in found {
         identity
             .verify_attrs
             .extend(taint.verify_attrs.iter().cloned());
         identity
             .identity_attrs
             .extend(taint.identity_attrs.iter().cloned());
-        identity.unlooked_identities.extend(taint.sinks(f));
+        identity.unlooked_identities.extend(sinks);
         identity.reads.extend(reads);
     }
     // Only functions that can mention the verification result are worth a look.

@@ -7,6 +7,7 @@ use crate::syntax::{
     Call, Expr, FunctionDef, Span, Stmt, all_functions, scope_statements, walk_scope_exprs,
 };
 use overshare_finding::{Category, Finding, RuleMeta, Severity};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -45,19 +46,30 @@ struct Dump {
 }
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    for (file, source) in ctx.project.files.iter().enumerate() {
-        // Cheap pre-filter: no such call anywhere in the text, nothing to parse for.
-        let text = &source.text;
-        if !(text.contains("values")
-            || text.contains("model_to_dict")
-            || text.contains("serialize"))
-        {
-            continue;
-        }
-        for f in all_functions(&source.ast.body) {
-            check_function(ctx, file, f, out);
-        }
-    }
+    // Every file on every core: the one rule that looks into every function body.
+    let found: Vec<Finding> = ctx
+        .project
+        .files
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(file, source)| {
+            let mut local = Vec::new();
+            // Cheap pre-filters, file then function: no such call in the text, nothing to walk.
+            if mentions_a_dump(&source.text) {
+                for f in all_functions(&source.ast.body) {
+                    if mentions_a_dump(source.slice(f.span)) {
+                        check_function(ctx, file, f, &mut local);
+                    }
+                }
+            }
+            local
+        })
+        .collect();
+    out.extend(found);
+}
+
+fn mentions_a_dump(text: &str) -> bool {
+    text.contains("values") || text.contains("model_to_dict") || text.contains("serialize")
 }
 
 fn check_function(ctx: &Ctx<'_>, file: FileId, f: &FunctionDef, out: &mut Vec<Finding>) {
