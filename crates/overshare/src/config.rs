@@ -263,6 +263,28 @@ impl ConfigFile {
                 )));
             }
         }
+        // With an explicit order, a role outside it could never be ranked: say so rather than
+        // skip that identity's reserved-property check in silence.
+        if !self.raw.roles.order.is_empty() {
+            for identity in &self.raw.identity {
+                if let Some(role) = &identity.role
+                    && !self
+                        .raw
+                        .roles
+                        .order
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(role))
+                {
+                    return Err(self.at(
+                        identity.name.span(),
+                        format!(
+                            "identity `{}` has role \"{role}\", which [roles] order does not list",
+                            identity.name.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
         for (index, suppression) in self.raw.suppress.iter().enumerate() {
             suppression.check().map_err(|message| {
                 Fatal::Usage(format!(

@@ -411,6 +411,20 @@ async fn reserved_properties_need_a_known_role() {
 }
 
 #[tokio::test]
+async fn an_identity_role_outside_the_configured_order_points_at_the_identity() {
+    let text = "[roles]\norder = [\"reader\", \"writer\"]\n\n[[identity]]\nname = \"a\"\n\
+                pem = \"a.pem\"\nrole = \"admin\"\n";
+    let (code, message) = load_only(text).await;
+    assert_eq!(code, Some(2), "{message}");
+    assert!(
+        message.contains("roles.toml:5:8:")
+            && message
+                .contains("identity `a` has role \"admin\", which [roles] order does not list"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn known_roles_are_accepted() {
     for roles in [
         // The built-in order.
