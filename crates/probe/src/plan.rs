@@ -12,6 +12,7 @@
 
 use indexmap::IndexMap;
 use overshare_contract::{Contract, Operation, ParamLocation, template_params};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -265,17 +266,30 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
+/// What a path segment may hold unescaped: RFC 3986 `pchar` (unreserved, sub-delims, `:`,
+/// `@`), so everything else is escaped, `/` included.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
 /// Percent-encode a value for one path segment (RFC 3986 `pchar`, minus `/`).
 pub fn encode_segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, SEGMENT).to_string()
 }
 
 #[cfg(test)]

@@ -6,6 +6,27 @@ use super::{AUTH_USER, ClassId, Project, USER_MODEL, last_segment};
 use crate::source::Loc;
 use crate::syntax::{Call, Expr};
 
+/// Relation names that say who owns an object (`tenant = ForeignKey(Tenant)`): a queryset over
+/// all rows of a model with one needs a per-caller filter, and a client must not write one.
+pub const OWNER_RELATIONS: &[&str] = &[
+    "owner",
+    "user",
+    "tenant",
+    "organization",
+    "organisation",
+    "org",
+    "account",
+    "company",
+    "customer",
+    "team",
+    "workspace",
+    "created_by",
+    "author",
+    "client",
+    "partner",
+    "member",
+    "profile",
+];
 /// Index of a model in [`Project::models`]; 0 is Django's `auth.User`.
 pub type ModelId = usize;
 
@@ -352,30 +373,11 @@ impl Project {
     /// Whether a model belongs to someone (a relation to the user model, or a field named
     /// like an owner): then a queryset over all of its rows needs a per-caller filter.
     pub fn has_owner(&self, model: ModelId) -> bool {
-        const OWNERS: &[&str] = &[
-            "owner",
-            "user",
-            "tenant",
-            "organization",
-            "organisation",
-            "org",
-            "account",
-            "company",
-            "customer",
-            "team",
-            "workspace",
-            "created_by",
-            "author",
-            "client",
-            "partner",
-            "member",
-            "profile",
-        ];
         self.models[model].fields.iter().any(|f| {
             matches!(f.kind, FieldKind::ForeignKey | FieldKind::OneToOne)
                 && (f.target == Some(self.user_model)
                     || f.target == Some(0)
-                    || OWNERS.contains(&f.name.as_str()))
+                    || OWNER_RELATIONS.contains(&f.name.as_str()))
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Report};
 use crate::project::exposure::Exposed;
+use crate::project::models::OWNER_RELATIONS;
 use crate::project::{ClassId, FieldKind};
 use overshare_classify::Class;
 use overshare_finding::{Category, Confidence, Finding, RuleMeta, Severity};
@@ -16,23 +17,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Serializer accepts a privilege or ownership field from the client (mass assignment)",
     doc: include_str!("../../docs/OVS606.md"),
 };
-
-/// Relation names that say who owns an object.
-const OWNERS: &[&str] = &[
-    "owner",
-    "user",
-    "tenant",
-    "organization",
-    "organisation",
-    "org",
-    "account",
-    "company",
-    "customer",
-    "team",
-    "workspace",
-    "created_by",
-    "author",
-];
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let project = ctx.project;
@@ -88,7 +72,7 @@ fn privileged(ctx: &Ctx<'_>, node: &Exposed) -> Option<String> {
     }
     let field = node.field.as_ref()?;
     let owner_relation = matches!(field.kind, FieldKind::ForeignKey | FieldKind::OneToOne)
-        && (OWNERS.contains(&field.name.as_str())
+        && (OWNER_RELATIONS.contains(&field.name.as_str())
             || field.target == Some(ctx.project.user_model)
             || field.target == Some(0));
     owner_relation.then(|| "the object's owner".to_string())
