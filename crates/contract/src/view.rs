@@ -7,8 +7,8 @@
 //! the "matching" variant guesses, and a guess that is wrong produces false positives, which a
 //! security tool must not cry. The leaks this tool exists for are fields no variant declares.
 
-use indexmap::IndexMap;
 use crate::{Additional, Contract, SchemaId};
+use indexmap::IndexMap;
 use std::collections::HashSet;
 
 /// The union of what some schemas declare about an object or array.
