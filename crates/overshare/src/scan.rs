@@ -234,6 +234,9 @@ pub async fn execute(
         });
     }
     let prober = prober;
+    // Ctrl-C and the time limit count from here: a stop during preflight still reports.
+    let (cancel_tx, cancel_rx) = watch::channel(None);
+    let guards = spawn_cancellers(cancel_tx, Duration::from_secs(limits.max_time));
     let contract = load_contract(&target.spec, &prober).await?;
     let (checks, preflight_exchanges) = overshare_probe::preflight(&prober).await;
     let usable: Vec<usize> = (0..checks.len())
@@ -248,8 +251,6 @@ pub async fn execute(
     if target.probes.active {
         announce_writes(&contract);
     }
-    let (cancel_tx, cancel_rx) = watch::channel(None);
-    let guards = spawn_cancellers(cancel_tx, Duration::from_secs(limits.max_time));
     let progress = emit::Progress::new(output.quiet, output.verbose);
     let options = RunOptions {
         params: target.params,
@@ -448,8 +449,20 @@ fn spawn_cancellers(
     max_time: Duration,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let on_signal = cancel.clone();
+    // Registered here, before any request: `ctrl_c()` would register only when its task is
+    // first polled, and a Ctrl-C before that (a busy machine) would kill the scan unreported.
+    #[cfg(unix)]
+    let mut interrupt =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     let signal = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        #[cfg(unix)]
+        let received = match interrupt.as_mut() {
+            Some(stream) => stream.recv().await.is_some(),
+            None => tokio::signal::ctrl_c().await.is_ok(),
+        };
+        #[cfg(not(unix))]
+        let received = tokio::signal::ctrl_c().await.is_ok();
+        if received {
             let _ = on_signal.send(Some("interrupted (Ctrl-C)".into()));
             // Said even with --quiet: the user pressed a key and waits for an answer.
             anstream::eprintln!(
