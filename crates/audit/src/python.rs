@@ -5,7 +5,7 @@
 //! change to this file alone.
 
 use crate::syntax::{
-    Call, ClassDef, CmpOp, Expr, FunctionDef, ImportName, Keyword, Module, Span, Stmt,
+    Call, ClassDef, CmpOp, Expr, FunctionDef, Ident, ImportName, Keyword, Module, Span, Stmt,
 };
 use ruff_python_ast as ast;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -222,12 +222,12 @@ fn expr(e: &ast::Expr) -> Expr {
     let sp = span(e.range());
     match e {
         ast::Expr::Name(n) => Expr::Name {
-            id: n.id.to_string(),
+            id: Ident::from(n.id.as_str()),
             span: sp,
         },
         ast::Expr::Attribute(a) => Expr::Attr {
             value: Box::new(expr(&a.value)),
-            attr: a.attr.id.to_string(),
+            attr: Ident::from(a.attr.id.as_str()),
             span: sp,
         },
         ast::Expr::Call(c) => {

@@ -7,6 +7,11 @@
 
 use std::sync::Arc;
 
+/// An identifier as written (`request`, `META`, `objects`). Nearly all fit in 24 bytes, which a
+/// `CompactString` keeps inline: lowering a large tree then allocates once per node, not once
+/// per node and once per name.
+pub type Ident = compact_str::CompactString;
+
 /// A byte range in the file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {
@@ -29,12 +34,12 @@ pub enum CmpOp {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Name {
-        id: String,
+        id: Ident,
         span: Span,
     },
     Attr {
         value: Box<Expr>,
-        attr: String,
+        attr: Ident,
         span: Span,
     },
     Call(Box<Call>),
@@ -241,7 +246,7 @@ impl Expr {
     /// `a.b.c` as `["a", "b", "c"]`, for plain names and attribute chains only.
     pub fn dotted(&self) -> Option<String> {
         match self {
-            Expr::Name { id, .. } => Some(id.clone()),
+            Expr::Name { id, .. } => Some(id.to_string()),
             Expr::Attr { value, attr, .. } => Some(format!("{}.{attr}", value.dotted()?)),
             _ => None,
         }

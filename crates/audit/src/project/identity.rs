@@ -351,21 +351,21 @@ impl Taint {
             match target {
                 Expr::Name { id, .. } => {
                     if verify {
-                        self.verify.insert(id.clone());
+                        self.verify.insert(id.to_string());
                     }
                     if identity {
-                        self.identity.insert(id.clone());
+                        self.identity.insert(id.to_string());
                         if is_lookup(value) {
-                            self.looked_up.insert(id.clone());
+                            self.looked_up.insert(id.to_string());
                         }
                     }
                 }
                 Expr::Attr { attr, .. } => {
                     if verify {
-                        self.verify_attrs.insert(attr.clone());
+                        self.verify_attrs.insert(attr.to_string());
                     }
                     if identity {
-                        self.identity_attrs.insert(attr.clone());
+                        self.identity_attrs.insert(attr.to_string());
                     }
                 }
                 _ => {}
@@ -379,7 +379,7 @@ impl Taint {
             HeaderKind::Identity => &self.identity,
         };
         value.any(&mut |e| match e {
-            Expr::Name { id, .. } => names.contains(id),
+            Expr::Name { id, .. } => names.contains(id.as_str()),
             _ => certificate_read(e).is_some_and(|(h, _)| {
                 let is_verify = h.to_ascii_lowercase().contains("verify");
                 is_verify == (kind == HeaderKind::Verify)
@@ -389,7 +389,8 @@ impl Taint {
 
     /// The raw identity (not a lookup result) used as the request's user.
     fn raw(&self, value: &Expr) -> bool {
-        let looked_up = matches!(value, Expr::Name { id, .. } if self.looked_up.contains(id));
+        let looked_up =
+            matches!(value, Expr::Name { id, .. } if self.looked_up.contains(id.as_str()));
         !looked_up && !is_lookup(value) && self.mentions(value, HeaderKind::Identity)
     }
 
@@ -462,8 +463,8 @@ fn enforces_verify(f: &FnCtx<'_>, identity: &Identity) -> bool {
     };
     let mentions = |e: &Expr| {
         e.any(&mut |x| match x {
-            Expr::Name { id, .. } => local.contains(id),
-            Expr::Attr { attr, .. } => identity.verify_attrs.contains(attr),
+            Expr::Name { id, .. } => local.contains(id.as_str()),
+            Expr::Attr { attr, .. } => identity.verify_attrs.contains(attr.as_str()),
             Expr::Call(call) if call.func.as_name() == Some("getattr") => call
                 .args
                 .get(1)
@@ -556,10 +557,14 @@ fn auth_ignoring_verify(functions: &[FnCtx<'_>], identity: &Identity) -> Vec<(Lo
                         first_use.get_or_insert(e.span());
                     }
                     None => match e {
-                        Expr::Attr { attr, .. } if identity.verify_attrs.contains(attr) => {
+                        Expr::Attr { attr, .. }
+                            if identity.verify_attrs.contains(attr.as_str()) =>
+                        {
                             verify = true
                         }
-                        Expr::Attr { attr, .. } if identity.identity_attrs.contains(attr) => {
+                        Expr::Attr { attr, .. }
+                            if identity.identity_attrs.contains(attr.as_str()) =>
+                        {
                             first_use.get_or_insert(e.span());
                         }
                         Expr::Call(call) if call.func.as_name() == Some("getattr") => {

@@ -112,7 +112,7 @@ impl Project {
     /// The qualified name an expression refers to, through the file's imports and aliases.
     pub fn qual(&self, file: FileId, expr: &Expr) -> Option<String> {
         match expr {
-            Expr::Name { id, .. } => self.scopes.get(file)?.get(id).cloned(),
+            Expr::Name { id, .. } => self.scopes.get(file)?.get(id.as_str()).cloned(),
             Expr::Attr { value, attr, .. } => Some(format!("{}.{attr}", self.qual(file, value)?)),
             Expr::Call(call) => {
                 let func = self.qual(file, &call.func)?;

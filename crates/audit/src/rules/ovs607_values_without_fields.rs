@@ -120,7 +120,7 @@ fn queryset_model(
     locals: &HashMap<String, Option<ModelId>>,
 ) -> Option<Option<ModelId>> {
     match e {
-        Expr::Name { id, .. } => locals.get(id).copied(),
+        Expr::Name { id, .. } => locals.get(id.as_str()).copied(),
         Expr::Attr { value, attr, .. } if attr == "objects" || attr == "_default_manager" => {
             Some(ctx.project.model_of_expr(file, value))
         }
