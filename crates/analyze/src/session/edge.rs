@@ -232,7 +232,7 @@ impl Edge {
 /// The reason part of a TLS failure message, without the advice around it.
 fn tls_reason(message: &str) -> &str {
     let reason = message.split_once("): ").map_or(message, |(_, rest)| rest);
-    let end = [" (pass ", "; check ", "; "]
+    let end = [" (", "; check ", "; "]
         .iter()
         .filter_map(|cut| reason.find(cut))
         .min()
