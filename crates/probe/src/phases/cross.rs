@@ -2,7 +2,7 @@
 //! identity asks for the object the owner read in the baseline run, unless its own list shows
 //! that object too (then it may see it, as everyone may see a shared catalogue).
 
-use super::{PhaseInput, send_batch};
+use super::{PhaseInput, send_each};
 use crate::client::{Planned, Sender};
 use crate::plan::{self, Harvested};
 use crate::run::planned_operation;
@@ -11,10 +11,7 @@ use url::Url;
 
 /// Send the cross-identity requests; every exchange goes to `on_exchange`.
 pub async fn run(input: &PhaseInput<'_>, on_exchange: &mut (dyn FnMut(Exchange) + Send)) {
-    let batch = plan_requests(input);
-    for exchange in send_batch(input, batch).await {
-        on_exchange(exchange);
-    }
+    send_each(input, plan_requests(input), on_exchange).await;
 }
 
 /// Objects of each owner asked for by every other identity, at most.

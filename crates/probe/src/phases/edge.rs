@@ -5,7 +5,7 @@
 //! so that a refusal means "refused", not "this operation never worked".
 
 use super::forged_headers::{self, HeaderFamily};
-use super::{PhaseInput, ok_json, send_batch, send_one};
+use super::{PhaseInput, ok_json, send_batch, send_each, send_one};
 use crate::client::{Planned, Sender};
 use crate::run::planned_operation;
 use overshare_exchange::compare::shows_identity;
@@ -67,14 +67,15 @@ async fn send_explained(
         return;
     }
     let handshake = input.prober.check_sender_handshake(sender).await.err();
-    for mut exchange in send_batch(input, batch).await {
+    let mut explain = |mut exchange: Exchange| {
         if let (Some(refusal), Err(failure)) = (&handshake, &mut exchange.outcome)
             && failure.kind != FailureKind::Timeout
         {
             *failure = refusal.clone();
         }
         on_exchange(exchange);
-    }
+    };
+    send_each(input, batch, &mut explain).await;
 }
 
 /// One operation the primary identity read successfully, and its URL.

@@ -57,7 +57,30 @@ pub struct PhaseNotes {
     pub warnings: Vec<String>,
 }
 
-/// Send a batch with the prober's concurrency, in order, unless the scan was cancelled.
+/// Send a batch with the prober's concurrency and hand each exchange over as it comes, in
+/// order, so that a phase holds the responses in flight, not all of them. Stops sending when
+/// the scan is cancelled.
+pub(crate) async fn send_each(
+    input: &PhaseInput<'_>,
+    batch: Vec<Planned>,
+    on_exchange: &mut (dyn FnMut(Exchange) + Send),
+) {
+    if input.cancelled() || batch.is_empty() {
+        return;
+    }
+    let concurrency = input.prober.settings().concurrency.max(1);
+    let mut answers = futures::stream::iter(batch)
+        .map(|planned| input.prober.send(planned))
+        .buffered(concurrency);
+    while let Some(exchange) = answers.next().await {
+        on_exchange(exchange);
+        if input.cancelled() {
+            break;
+        }
+    }
+}
+
+/// Send a small batch whose answers the phase needs together (baselines to compare).
 pub(crate) async fn send_batch(input: &PhaseInput<'_>, batch: Vec<Planned>) -> Vec<Exchange> {
     if input.cancelled() || batch.is_empty() {
         return Vec::new();
