@@ -1270,6 +1270,11 @@ fn ovs404_two_accepted_kinds_are_two_findings() {
         check(&checks, "not-yet-valid-certificate").status,
         CheckStatus::Failed
     );
+    // Regression: each kind's check counted every OVS404 finding, whatever the kind.
+    assert_eq!(
+        check(&checks, "wrong-eku-certificate").detail,
+        "1 finding(s) of rule OVS404 in this report"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 
 use indexmap::IndexMap;
 use overshare_contract::{Contract, Operation, ParamLocation, template_params};
+use overshare_exchange::compare::collection_items;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -78,21 +79,12 @@ pub type Harvested = Vec<IndexMap<String, String>>;
 /// Objects of a collection response: a top-level array, or the array under a conventional
 /// pagination key (DRF `results`, JSON:API `data`, `items`, ...), or a single object.
 pub fn harvest(body: &Value) -> Harvested {
-    let items: Vec<&Value> = match body {
-        Value::Array(items) => items.iter().collect(),
-        Value::Object(map) => {
-            let list = [
-                "results", "data", "items", "objects", "records", "content", "entries",
-            ]
-            .iter()
-            .find_map(|key| map.get(*key).and_then(Value::as_array))
-            .or_else(|| only_array(map));
-            match list {
-                Some(items) => items.iter().collect(),
-                None => vec![body],
-            }
-        }
-        _ => Vec::new(),
+    // The pagination keys are the analyzers' too: one list, in the exchange crate.
+    let list = collection_items(body).or_else(|| body.as_object().and_then(only_array));
+    let items: Vec<&Value> = match (list, body) {
+        (Some(items), _) => items.iter().collect(),
+        (None, Value::Object(_)) => vec![body],
+        (None, _) => Vec::new(),
     };
     items.into_iter().filter_map(scalar_fields).collect()
 }

@@ -149,6 +149,13 @@ impl Context<'_> {
     }
 }
 
+/// The path of a request URL, for messages (`/api/invoices/4/`).
+pub fn url_path(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| url.to_string())
+}
+
 /// An observation about a whole exchange (the cross-exchange rules), with its evidence.
 pub fn exchange_observation(
     rule: &'static RuleMeta,

@@ -1,6 +1,6 @@
 #![doc = include_str!("../../docs/OVS301.md")]
 
-use super::exchange_observation;
+use super::{exchange_observation, url_path};
 use crate::Observation;
 use overshare_exchange::Exchange;
 use overshare_exchange::compare::{is_id_key, match_object};
@@ -56,10 +56,4 @@ pub fn judge(exchange: &Exchange, owner_body: &Value, owner: &str) -> Option<Obs
          compares the object's owner with the certificate's identity.",
         Some(id),
     ))
-}
-
-pub(crate) fn url_path(url: &str) -> String {
-    url::Url::parse(url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_else(|_| url.to_string())
 }

@@ -46,10 +46,7 @@ fn finding(best: &HeaderWin, all: &[&HeaderWin], with_certificate: bool) -> Find
     let names: Vec<&str> = best.headers.iter().map(|(n, _)| n.as_str()).collect();
     // Each once, in the order they first worked (narrowing repeats a family's name).
     let families = unique(all.iter().map(|w| w.family.clone()).filter(|f| f != "all"));
-    let paths = unique(
-        all.iter()
-            .map(|w| super::ovs301_cross_identity_object::url_path(&w.url)),
-    );
+    let paths = unique(all.iter().map(|w| super::url_path(&w.url)));
     let sender = match &best.exchange_identity {
         Some(name) => format!("with {name}'s own certificate"),
         None => "with no certificate at all".to_string(),

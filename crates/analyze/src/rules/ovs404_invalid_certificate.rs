@@ -1,7 +1,6 @@
 #![doc = include_str!("../../docs/OVS404.md")]
 
-use super::exchange_observation;
-use super::ovs301_cross_identity_object::url_path;
+use super::{exchange_observation, url_path};
 use crate::Observation;
 use overshare_exchange::{Exchange, ForgedKind};
 use overshare_finding::{Category, RuleMeta, Severity};

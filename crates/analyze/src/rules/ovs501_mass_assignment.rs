@@ -59,7 +59,7 @@ pub fn judge(trace: &Trace, before: &Value, classifier: &Classifier) -> Option<O
         }
         (false, false) => "the original value was not written back.".to_string(),
     };
-    let path = super::ovs301_cross_identity_object::url_path(&trace.url);
+    let path = super::url_path(&trace.url);
     Some(Observation {
         rule: RuleRef::from(&META),
         operation: operation.clone(),

@@ -1,6 +1,6 @@
 //! The mTLS edge: tallies of what was refused, and the forged-header attempts that worked.
 
-use super::{op_ref, skipped, verdict};
+use super::{op_ref, skipped, verdict, verdict_of};
 use crate::Observation;
 use crate::rules::{
     ovs401_no_certificate, ovs402_rogue_certificate, ovs403_forged_identity_headers,
@@ -186,24 +186,17 @@ impl Edge {
                     ovs404_invalid_certificate::META.id,
                 ),
             };
-            let mut check = verdict(
-                id,
-                title,
-                rule,
-                findings,
-                tally.passed_detail(&format!("with {victim}'s subject")),
-            );
-            if *kind != ForgedKind::RogueCa {
-                // OVS404 covers three kinds: fail only the kind that was accepted.
-                let accepted = findings.iter().any(|f| {
-                    f.rule == rule && f.location.pattern.as_deref() == Some(kind.as_str())
-                });
-                if !accepted {
-                    check.status = overshare_finding::CheckStatus::Passed;
-                    check.detail = tally.passed_detail(&format!("with {victim}'s subject"));
-                }
-            }
-            checks.push(check);
+            // OVS404 serves three kinds (its pattern is the kind): each check counts its own.
+            let failed = findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .filter(|f| {
+                    *kind == ForgedKind::RogueCa
+                        || f.location.pattern.as_deref() == Some(kind.as_str())
+                })
+                .count();
+            let passed = tally.passed_detail(&format!("with {victim}'s subject"));
+            checks.push(verdict_of(id, title, rule, failed, passed));
         }
         let (id, title, rule) = (
             "forged-identity-headers",

@@ -233,8 +233,20 @@ pub(crate) fn verdict(
     findings: &[Finding],
     passed: String,
 ) -> Check {
-    let failed: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule).collect();
-    let (status, detail) = match failed.len() {
+    let failed = findings.iter().filter(|f| f.rule == rule).count();
+    verdict_of(id, title, rule, failed, passed)
+}
+
+/// A check's verdict from how many findings it produced (when a rule serves several checks,
+/// the caller counts only its own).
+pub(crate) fn verdict_of(
+    id: &str,
+    title: &str,
+    rule: &str,
+    failed: usize,
+    passed: String,
+) -> Check {
+    let (status, detail) = match failed {
         0 => (overshare_finding::CheckStatus::Passed, passed),
         n => (
             overshare_finding::CheckStatus::Failed,

@@ -388,6 +388,53 @@ mod tests {
         assert!(!never_write("is_staff"));
     }
 
+    /// What the issue asks to write: response-only flags flipped, privileged names, owner
+    /// fields pointed at another identity's value; never credentials, ids, or what the request
+    /// schema already lets a client write.
+    #[test]
+    fn candidates_are_privileged_owner_and_read_only_fields_only() {
+        let contract = overshare_contract::load_str(
+            r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /m/{id}/:
+    patch:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                first_name: {type: string}
+                is_active: {type: boolean}
+      responses: {"200": {description: ok}}
+"#,
+            "spec.yaml",
+            None,
+        )
+        .unwrap();
+        let op = contract.operation("PATCH", "/m/{id}/").unwrap();
+        let request = request_view(&contract, op);
+        let before = serde_json::json!({
+            "id": 3, "first_name": "Bob", "is_active": true, "is_staff": false,
+            "role": "member", "tenant": 1, "password": "pbkdf2_sha256$1$x$y", "nickname": "b",
+        });
+        let others = vec![
+            ("tenant".to_string(), "1".to_string()),
+            ("tenant".to_string(), "2".to_string()),
+        ];
+        let found = candidates(&contract, &request, before.as_object().unwrap(), &others);
+        assert_eq!(
+            found,
+            [
+                ("is_staff".to_string(), Value::Bool(true)),
+                ("role".to_string(), Value::from("admin")),
+                ("tenant".to_string(), Value::from(2)),
+            ]
+        );
+    }
+
     #[test]
     fn owner_values_keep_their_type() {
         assert_eq!(retyped("2", &Value::from(1)), Value::from(2));
