@@ -1,12 +1,20 @@
-//! `cargo run -p overshare-audit --example audit -- PATH...`: print an audit's findings.
+//! `cargo run -p overshare-audit --example audit -- [--full-parse] PATH...`: print an audit's
+//! findings.
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let paths: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let full_parse = args.iter().any(|a| a == "--full-parse");
+    args.retain(|a| a != "--full-parse");
+    let paths: Vec<std::path::PathBuf> = args.into_iter().map(Into::into).collect();
+    let options = overshare_audit::AuditOptions {
+        full_parse,
+        ..Default::default()
+    };
     let start = std::time::Instant::now();
-    let audit = match overshare_audit::audit(&paths, &overshare_audit::AuditOptions::default()) {
+    let audit = match overshare_audit::audit(&paths, &options) {
         Ok(audit) => audit,
         Err(e) => {
             eprintln!("error: {e}");
@@ -28,8 +36,10 @@ fn main() {
         );
     }
     eprintln!(
-        "{} files, {} findings, {} parse errors in {:.3}s",
+        "{} files ({} of {} bytes parsed), {} findings, {} parse errors in {:.3}s",
         audit.files_scanned,
+        audit.bytes_parsed,
+        audit.bytes_read,
         audit.findings.len(),
         audit.parse_errors.len(),
         elapsed.as_secs_f64()

@@ -25,10 +25,12 @@
 //! small tree.
 
 mod correlate;
+mod outline;
 pub mod project;
 mod proxy;
 pub mod python;
 pub mod rules;
+mod select;
 pub mod source;
 pub mod syntax;
 mod walk;
@@ -40,7 +42,8 @@ pub use project::{Project, Route};
 pub use rules::RULES;
 
 use overshare_finding::{Finding, SourceLocation};
-use source::{ParsedText, SourceFile};
+use select::Scanned;
+use source::{ParsedText, SourceFile, Text};
 use std::path::PathBuf;
 
 /// What to include beyond the default.
@@ -50,6 +53,9 @@ pub struct AuditOptions {
     pub include_migrations: bool,
     /// Audit virtualenvs and `site-packages` too (skipped by default: other people's code).
     pub include_virtualenvs: bool,
+    /// Parse every statement of every file, not only those a rule can read (slower; the
+    /// selection is meant to change no finding, and this checks that).
+    pub full_parse: bool,
 }
 
 /// A syntax error (or an unreadable file): the rest of the file, and the project, are still
@@ -67,6 +73,10 @@ pub struct ParseProblem {
 pub struct Audit {
     pub findings: Vec<Finding>,
     pub files_scanned: usize,
+    /// Bytes of Python source read, and how many of them were parsed (the rest is code no rule
+    /// reads: see `select`).
+    pub bytes_read: usize,
+    pub bytes_parsed: usize,
     pub parse_errors: Vec<ParseProblem>,
     pub project: Project,
 }
@@ -85,12 +95,17 @@ pub enum AuditError {
 
 /// Audit the Python files under `paths` (files or directories).
 pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditError> {
-    let found = walk::discover(paths, options, &read_file)?;
-    let mut files = Vec::with_capacity(found.python.len());
+    let full_parse = options.full_parse;
+    let found = walk::discover(paths, options, &|path| read_file(path, full_parse))?;
+    let parsed = found.python;
+    let ok = || parsed.iter().filter_map(|(_, r)| r.as_ref().ok());
+    let bytes_read = ok().map(|r| r.read).sum();
+    let bytes_parsed = ok().map(|r| r.parsed.text.as_str().len()).sum();
+    let mut files = Vec::with_capacity(parsed.len());
     let mut parse_errors = Vec::new();
-    for (discovered, read) in found.python {
+    for (discovered, read) in parsed {
         match read {
-            Ok((parsed, errors)) => {
+            Ok(Read { parsed, errors, .. }) => {
                 parse_errors.extend(errors.into_iter().map(|e| {
                     let (line, column) = parsed.line_col(e.span.start);
                     ParseProblem {
@@ -125,19 +140,61 @@ pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditEr
     Ok(Audit {
         findings,
         files_scanned,
+        bytes_read,
+        bytes_parsed,
         parse_errors,
         project,
     })
 }
 
-/// Read and parse one file (on a walker thread); syntax errors are kept, with the tree the
-/// parser recovered.
-fn read_file(path: &std::path::Path) -> std::io::Result<(ParsedText, Vec<python::SyntaxError>)> {
-    let bytes = std::fs::read(path)?;
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let (ast, errors) = python::parse(&text);
-    Ok((ParsedText::index(text, ast), errors))
+/// A file read and parsed.
+struct Read {
+    parsed: ParsedText,
+    errors: Vec<python::SyntaxError>,
+    /// Its length.
+    read: usize,
+}
+
+/// Read and parse one file (on a walker thread). The file is read into the thread's buffer:
+/// only what is parsed of it is kept (on this kind of machine, fresh memory costs more than
+/// the parse).
+fn read_file(path: &std::path::Path, full_parse: bool) -> std::io::Result<Read> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        use std::io::Read as _;
+        buffer.clear();
+        std::fs::File::open(path)?.read_to_end(buffer)?;
+        let text = String::from_utf8_lossy(buffer);
+        Ok(parse(Scanned::new(path, &text, full_parse)))
+    })
+}
+
+/// Parse what the audit reads of a file; syntax errors are kept, with the tree the parser
+/// recovered. A selection that does not parse cleanly is abandoned for the whole file, so the
+/// errors reported are always the file's own.
+fn parse(scanned: Scanned<'_>) -> Read {
+    let read = scanned.text.len();
+    if let Some(selected) = scanned.selection() {
+        let (ast, errors) = python::parse_pieces(&selected.text, &selected.pieces);
+        if errors.is_empty() {
+            let text = Text::pieces(scanned.text, selected.text, selected.pieces);
+            let parsed = ParsedText { text, ast };
+            return Read {
+                parsed,
+                errors,
+                read,
+            };
+        }
+    }
+    let (ast, errors) = python::parse(scanned.text);
+    let text = Text::whole(scanned.text.to_string());
+    Read {
+        parsed: ParsedText { text, ast },
+        errors,
+        read,
+    }
 }
 
 /// Client-certificate headers the Python code reads from the request (a client can send them

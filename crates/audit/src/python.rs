@@ -26,6 +26,36 @@ pub fn parse(source: &str) -> (Module, Vec<SyntaxError>) {
     lower(parsed)
 }
 
+/// Parse a selection of a file (pieces of it, see `select`): spans are offsets in the file.
+/// `pieces` holds `(offset in source, offset in the file)` of each piece, in order.
+pub fn parse_pieces(source: &str, pieces: &[(u32, u32)]) -> (Module, Vec<SyntaxError>) {
+    PIECES.set(pieces.to_vec());
+    let lowered = parse(source);
+    PIECES.take();
+    lowered
+}
+
+thread_local! {
+    /// The pieces of the selection being lowered (empty: the source is the whole file). A
+    /// thread-local because `span` is called from every lowering function.
+    static PIECES: std::cell::Cell<Vec<(u32, u32)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+fn in_file(offset: u32) -> u32 {
+    PIECES.with(|cell| {
+        let pieces = cell.take();
+        let mapped = match pieces.partition_point(|&(at, _)| at <= offset) {
+            0 => offset,
+            i => {
+                let (at, file) = pieces[i - 1];
+                file + (offset - at)
+            }
+        };
+        cell.set(pieces);
+        mapped
+    })
+}
+
 /// The parser's tree, lowered.
 fn lower(parsed: ruff_python_parser::Parsed<ast::ModModule>) -> (Module, Vec<SyntaxError>) {
     let errors = parsed
@@ -45,8 +75,8 @@ const MAX_STRING: usize = 256;
 
 fn span(range: TextRange) -> Span {
     Span {
-        start: range.start().to_u32(),
-        end: range.end().to_u32(),
+        start: in_file(range.start().to_u32()),
+        end: in_file(range.end().to_u32()),
     }
 }
 

@@ -13,24 +13,121 @@ pub struct Loc {
     pub span: Span,
 }
 
-/// A file's text with its tree and line index: what can be made of a file before the walk
-/// knows its module name.
+/// What the audit keeps of a file's text: the text it parsed (the whole file, or the file with
+/// blocks no rule reads cut out, see `select`), where each piece of it is in the file, and the
+/// file's line starts. Offsets everywhere else are the file's; this maps them.
+#[derive(Debug, Default)]
+pub struct Text {
+    text: String,
+    /// `(offset in text, offset in the file)` of each piece, in order; empty when `text` is
+    /// the whole file.
+    pieces: Vec<(u32, u32)>,
+    /// Byte offsets (in the file) of line starts.
+    lines: Vec<u32>,
+    /// Length of the file.
+    len: u32,
+}
+
+impl Text {
+    /// A whole file.
+    pub fn whole(text: String) -> Text {
+        let lines = line_starts(&text);
+        let len = text.len() as u32;
+        Text {
+            text,
+            pieces: Vec::new(),
+            lines,
+            len,
+        }
+    }
+
+    /// Pieces of `file` (see `select::Selection`).
+    pub fn pieces(file: &str, text: String, pieces: Vec<(u32, u32)>) -> Text {
+        Text {
+            text,
+            pieces,
+            lines: line_starts(file),
+            len: file.len() as u32,
+        }
+    }
+
+    /// The parsed text: every piece of the file a rule can read.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Where a file offset is in the parsed text (the end of the piece before it, for an
+    /// offset in a block that was cut out).
+    fn at(&self, offset: u32) -> usize {
+        let offset = offset.min(self.len);
+        if self.pieces.is_empty() {
+            return offset as usize;
+        }
+        let i = self.pieces.partition_point(|&(_, file)| file <= offset);
+        let Some(&(at, file)) = i.checked_sub(1).and_then(|i| self.pieces.get(i)) else {
+            return 0;
+        };
+        let next = self
+            .pieces
+            .get(i)
+            .map_or(self.text.len(), |&(next, _)| next as usize);
+        (at as usize + (offset - file) as usize).min(next)
+    }
+
+    /// The text of a file range.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(self.at(span.start)..self.at(span.end))
+            .unwrap_or("")
+    }
+
+    /// 1-based line and column (in characters) of a file offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let offset = offset.min(self.len);
+        let line = self.lines.partition_point(|&s| s <= offset) - 1;
+        let (start, end) = (self.at(self.lines[line]), self.at(offset));
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(end.saturating_sub(start), |s| s.chars().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    /// The file offset where 1-based `line` starts (the end of the file past the last line).
+    fn start_of(&self, line: u32) -> u32 {
+        self.lines
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(self.len)
+    }
+
+    /// Lines `first..=last` (at most five), trimmed.
+    fn snippet(&self, first: u32, last: u32) -> String {
+        let last = last.min(first + 4);
+        let start = self.at(self.start_of(first));
+        let end = self.at(self.start_of(last + 1)).max(start);
+        self.text.get(start..end).unwrap_or("").trim().to_string()
+    }
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut starts = vec![0];
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+    starts
+}
+
+/// A file's text with its tree: what can be made of a file before the walk knows its module
+/// name.
 #[derive(Debug)]
 pub struct ParsedText {
-    pub text: String,
+    pub text: Text,
     pub ast: Module,
-    lines: LineIndex,
 }
 
 impl ParsedText {
-    pub fn index(text: String, ast: Module) -> ParsedText {
-        let lines = LineIndex::new(&text);
-        ParsedText { text, ast, lines }
-    }
-
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        self.lines.line_col(&self.text, offset)
+        self.text.line_col(offset)
     }
 }
 
@@ -43,26 +140,29 @@ pub struct SourceFile {
     pub module: String,
     /// The file is a package's `__init__.py`.
     pub is_package: bool,
-    pub text: String,
+    /// What was parsed of the file (see [`Text`]): spans are the file's offsets, and
+    /// [`SourceFile::slice`] maps them.
+    pub text: Text,
     pub ast: Module,
-    lines: LineIndex,
 }
 
 impl SourceFile {
     pub fn new(path: String, module: String, is_package: bool, text: String, ast: Module) -> Self {
-        SourceFile::from_parsed(path, module, is_package, ParsedText::index(text, ast))
+        let parsed = ParsedText {
+            text: Text::whole(text),
+            ast,
+        };
+        SourceFile::from_parsed(path, module, is_package, parsed)
     }
 
     /// A file from text parsed (and indexed) before its module name was known.
     pub fn from_parsed(path: String, module: String, is_package: bool, parsed: ParsedText) -> Self {
-        let ParsedText { text, ast, lines } = parsed;
         SourceFile {
             path,
             module,
             is_package,
-            text,
-            ast,
-            lines,
+            text: parsed.text,
+            ast: parsed.ast,
         }
     }
 
@@ -77,7 +177,7 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        self.lines.line_col(&self.text, offset)
+        self.text.line_col(offset)
     }
 
     /// A finding location for a span: exact range, role, and the trimmed source lines.
@@ -91,64 +191,13 @@ impl SourceFile {
             end_line: Some(end_line),
             end_column: Some(end_column),
             role: Some(role.to_string()),
-            snippet: Some(self.snippet(line, end_line)),
+            snippet: Some(self.text.snippet(line, end_line)),
         }
     }
 
     /// The text of a span.
     pub fn slice(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
-    }
-
-    /// Lines `first..=last` (at most five), trimmed.
-    fn snippet(&self, first: u32, last: u32) -> String {
-        let last = last.min(first + 4);
-        let start = self.lines.start_of(first);
-        let end = self
-            .lines
-            .start_of(last + 1)
-            .min(self.text.len() as u32)
-            .max(start);
-        self.text[start as usize..end as usize].trim().to_string()
-    }
-}
-
-/// Byte offsets of line starts.
-#[derive(Debug, Default)]
-struct LineIndex {
-    starts: Vec<u32>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
-        LineIndex { starts }
-    }
-
-    fn line_col(&self, text: &str, offset: u32) -> (u32, u32) {
-        let offset = offset.min(text.len() as u32);
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line] as usize;
-        let column = text
-            .get(start..offset as usize)
-            .map_or(offset as usize - start, |s| s.chars().count());
-        (line as u32 + 1, column as u32 + 1)
-    }
-
-    /// The offset where 1-based `line` starts (the end of the text past the last line).
-    fn start_of(&self, line: u32) -> u32 {
-        self.starts
-            .get(line.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or(u32::MAX)
+        self.text.slice(span)
     }
 }
 
@@ -170,5 +219,22 @@ mod tests {
             (2, Some(1), Some(9))
         );
         assert_eq!(loc.snippet.as_deref(), Some("né = 'x'"));
+    }
+
+    #[test]
+    fn offsets_of_a_file_with_blocks_cut_out_map_to_its_pieces() {
+        // The file, and what was parsed of it: lines 2-3 cut out and a `0` in their place.
+        let file = "def f():\n    a = 1\n    b = 2\nx = 'é'\n";
+        let parsed = "def f():\n    0\nx = 'é'\n".to_string();
+        let text = Text::pieces(file, parsed, vec![(0, 0), (9, 9), (15, 29)]);
+        let x = file.find("x =").unwrap() as u32;
+        let end = x + "x = 'é'".len() as u32;
+        assert_eq!(text.slice(Span { start: x, end }), "x = 'é'");
+        assert_eq!(text.line_col(x), (4, 1));
+        assert_eq!(text.line_col(end), (4, 8));
+        assert_eq!(text.line_col(4), (1, 5));
+        assert_eq!(text.snippet(4, 4), "x = 'é'");
+        // An offset in the cut block lands at the end of the stand-in before it.
+        assert_eq!(text.slice(Span { start: 0, end: 20 }), "def f():\n    0\n");
     }
 }

@@ -64,6 +64,7 @@ fn migrations_and_virtualenvs_are_opt_in() {
     let all = AuditOptions {
         include_migrations: true,
         include_virtualenvs: true,
+        ..AuditOptions::default()
     };
     assert_eq!(audit(&root, &all).unwrap().files_scanned, 4);
 }

@@ -54,6 +54,7 @@ pub async fn run(args: AuditArgs) -> Result<u8, Fatal> {
     let options = AuditOptions {
         include_migrations: args.include_migrations,
         include_virtualenvs: args.include_virtualenvs,
+        full_parse: args.full_parse,
     };
     let paths = args.paths.clone();
     // The audit is CPU-bound (rayon): keep it off the async workers.
@@ -62,12 +63,16 @@ pub async fn run(args: AuditArgs) -> Result<u8, Fatal> {
         .map_err(|e| Fatal::Usage(format!("the audit stopped: {e}")))??;
     if !args.output.quiet {
         anstream::eprintln!(
-            "audited {} Python file(s) in {} ms",
+            "audited {} Python file(s) in {} ms ({}% of their text parsed: the rest is code no \
+             rule reads; --full-parse parses it all)",
             audit.files_scanned,
-            started.elapsed().as_millis()
+            started.elapsed().as_millis(),
+            (audit.bytes_parsed * 100)
+                .checked_div(audit.bytes_read)
+                .unwrap_or(100)
         );
     }
-    // The syntax trees of a large project are hundreds of megabytes of small nodes: freeing
+    // The syntax trees of a large project are tens of megabytes of small nodes: freeing
     // them one by one as the command ends costs more than the rules did. The process is about
     // to exit and the OS takes the memory back at once.
     let errors = parse_errors(&audit);

@@ -289,6 +289,11 @@ pub struct AuditArgs {
     #[arg(long)]
     pub include_virtualenvs: bool,
 
+    /// Parse every statement, not only those an audit rule can read (slower; the findings are
+    /// meant to be the same).
+    #[arg(long)]
+    pub full_parse: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }

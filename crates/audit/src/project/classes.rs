@@ -4,6 +4,7 @@
 use super::{Project, last_segment};
 use crate::source::{FileId, Loc};
 use crate::syntax::{ClassDef, FunctionDef, Stmt, scope_statements};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Index of a class in [`Project::classes`].
@@ -71,14 +72,21 @@ pub(super) fn index(project: &mut Project) {
             info
         })
         .collect();
-    for id in 0..project.classes.len() {
-        let bases = resolve_bases(project, id);
-        project.classes[id].bases = bases;
+    // Every class on every core: resolution only reads the index built above.
+    let bases: Vec<Vec<Base>> = (0..project.classes.len())
+        .into_par_iter()
+        .map(|id| resolve_bases(project, id))
+        .collect();
+    for (info, bases) in project.classes.iter_mut().zip(bases) {
+        info.bases = bases;
     }
-    for id in 0..project.classes.len() {
-        let (mro, externals) = ancestry(project, id);
-        project.classes[id].mro = mro;
-        project.classes[id].externals = externals;
+    let ancestries: Vec<_> = (0..project.classes.len())
+        .into_par_iter()
+        .map(|id| ancestry(project, id))
+        .collect();
+    for (info, (mro, externals)) in project.classes.iter_mut().zip(ancestries) {
+        info.mro = mro;
+        info.externals = externals;
     }
 }
 

@@ -70,8 +70,19 @@ struct FnCtx<'p> {
     file: FileId,
     def: &'p FunctionDef,
     class: Option<ClassId>,
-    name: String,
+    /// The enclosing class's name (the function's name says `Class.method`).
+    class_name: Option<&'p str>,
     role: &'static str,
+}
+
+impl FnCtx<'_> {
+    /// `function` or `Class.method` (made when a finding needs it: most functions never do).
+    fn name(&self) -> String {
+        match self.class_name {
+            Some(class) => format!("{class}.{}", self.def.name),
+            None => self.def.name.clone(),
+        }
+    }
 }
 
 pub(super) fn analyze(project: &Project) -> Identity {
@@ -130,7 +141,7 @@ pub(super) fn analyze(project: &Project) -> Identity {
                     file: f.file,
                     span: f.def.name_span,
                 },
-                f.name.clone(),
+                f.name(),
             ));
         }
     }
@@ -141,49 +152,59 @@ pub(super) fn analyze(project: &Project) -> Identity {
 }
 
 fn functions(project: &Project) -> Vec<FnCtx<'_>> {
+    // File by file on every core, in file order.
+    project
+        .files
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(file, source)| file_functions(project, file, source))
+        .collect()
+}
+
+fn file_functions<'p>(
+    project: &'p Project,
+    file: FileId,
+    source: &'p crate::source::SourceFile,
+) -> Vec<FnCtx<'p>> {
     let mut out = Vec::new();
-    for (file, source) in project.files.iter().enumerate() {
-        let middleware_module = source.module.contains("middleware");
-        for stmt in scope_statements(&source.ast.body) {
-            match stmt {
-                Stmt::Function(def) => {
-                    // Function middleware (`def middleware(get_response)`) does its work in a
-                    // nested function: those count as the module's.
-                    let role = if middleware_module || is_function_middleware(def) {
-                        "middleware"
-                    } else {
-                        "view"
-                    };
-                    for nested in
-                        std::iter::once(def).chain(crate::syntax::all_functions(&def.body))
-                    {
-                        out.push(FnCtx {
-                            file,
-                            def: nested,
-                            class: None,
-                            name: nested.name.clone(),
-                            role,
-                        });
-                    }
+    let middleware_module = source.module.contains("middleware");
+    for stmt in scope_statements(&source.ast.body) {
+        match stmt {
+            Stmt::Function(def) => {
+                // Function middleware (`def middleware(get_response)`) does its work in a
+                // nested function: those count as the module's.
+                let role = if middleware_module || is_function_middleware(def) {
+                    "middleware"
+                } else {
+                    "view"
+                };
+                for nested in std::iter::once(def).chain(crate::syntax::all_functions(&def.body)) {
+                    out.push(FnCtx {
+                        file,
+                        def: nested,
+                        class: None,
+                        class_name: None,
+                        role,
+                    });
                 }
-                Stmt::Class(c) => {
-                    let class = project.class_for(&format!("{}.{}", source.module, c.name));
-                    let middleware = middleware_module
-                        || c.method("__call__").is_some()
-                        || c.method("process_request").is_some()
-                        || c.method("process_view").is_some();
-                    for def in c.methods() {
-                        out.push(FnCtx {
-                            file,
-                            def,
-                            class,
-                            name: format!("{}.{}", c.name, def.name),
-                            role: if middleware { "middleware" } else { "view" },
-                        });
-                    }
-                }
-                _ => {}
             }
+            Stmt::Class(c) => {
+                let class = project.class_for(&format!("{}.{}", source.module, c.name));
+                let middleware = middleware_module
+                    || c.method("__call__").is_some()
+                    || c.method("process_request").is_some()
+                    || c.method("process_view").is_some();
+                for def in c.methods() {
+                    out.push(FnCtx {
+                        file,
+                        def,
+                        class,
+                        class_name: Some(&c.name),
+                        role: if middleware { "middleware" } else { "view" },
+                    });
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -210,7 +231,7 @@ fn reads_in(f: &FnCtx<'_>) -> Vec<HeaderRead> {
                 },
                 header,
                 from_header,
-                function: f.name.clone(),
+                function: f.name(),
                 role: f.role,
             });
             return false;
@@ -405,7 +426,7 @@ impl Taint {
         ];
         let sink = |span| Sink {
             loc: Loc { file: f.file, span },
-            function: f.name.clone(),
+            function: f.name(),
             role: f.role,
         };
         let mut out: Vec<Sink> = self

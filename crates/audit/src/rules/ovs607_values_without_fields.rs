@@ -55,7 +55,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .flat_map_iter(|(file, source)| {
             let mut local = Vec::new();
             // Cheap pre-filters, file then function: no such call in the text, nothing to walk.
-            if mentions_a_dump(&source.text) {
+            if mentions_a_dump(source.text.as_str()) {
                 for f in all_functions(&source.ast.body) {
                     if mentions_a_dump(source.slice(f.span)) {
                         check_function(ctx, file, f, &mut local);
@@ -149,8 +149,8 @@ fn dump(
     if let Some((receiver, method)) = call.method() {
         match method {
             // `dict.values()` exists, so `.values()` needs a queryset receiver; `values_list`
-            // is Django's alone.
-            "values" if call.args.is_empty() => {
+            // is Django's alone. `.values(total=Sum(…))` names its columns as keywords.
+            "values" if call.args.is_empty() && call.keywords.is_empty() => {
                 let model = queryset_model(ctx, file, receiver, locals)?;
                 return Some(Dump {
                     span: call.span,

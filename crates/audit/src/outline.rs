@@ -1,0 +1,403 @@
+//! A Python file's statement outline, found without parsing it: where each top-level statement
+//! (and each member of a class body) starts and ends, and what it is (an import, a class with
+//! its base names, a function, anything else).
+//!
+//! The audit uses it to decide what is worth parsing (see `select`): most of a large code base
+//! is function bodies no rule reads. Written by hand because no crate gives Python statement
+//! boundaries without a full parse (ruff's lexer would tokenize every byte, which is most of
+//! what we want to avoid). It only has to find logical lines: it tracks strings (all prefixes,
+//! triple quotes, escapes), comments, brackets and backslash continuations, and gives up
+//! (`None`) on anything it cannot follow, in which case the file is parsed whole.
+
+use memchr::{memchr2, memchr3};
+
+/// One statement of a block (the module, or a class body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Byte offset of its first line (the first decorator's line for a decorated definition).
+    pub start: u32,
+    /// Byte offset of the first non-blank character of that line.
+    pub first: u32,
+    /// End of its first logical line (after the newline): for a definition, where the body
+    /// starts.
+    pub head_end: u32,
+    /// End of its last line (after the newline).
+    pub end: u32,
+    /// First non-blank character of the body's first line, when the body is on lines of its
+    /// own.
+    pub body: Option<u32>,
+    pub kind: Kind,
+}
+
+/// What a statement is. Small on purpose: an outline of a large tree holds hundreds of
+/// thousands of statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `import …` / `from … import …`.
+    Import,
+    /// A class, with its members.
+    Class(Box<[Statement]>),
+    /// `def` / `async def`, with the byte range of its name.
+    Def(u32, u32),
+    Other,
+}
+
+impl Statement {
+    /// The statement fits on one logical line (`x = 1`, `def f(): return 1`).
+    pub fn is_one_line(&self) -> bool {
+        self.end == self.head_end
+    }
+}
+
+/// The statements of a module, or `None` when the text is not something the outline can follow
+/// (an unterminated string or bracket, an unexpected dedent): parse such a file whole.
+pub fn outline(text: &str) -> Option<Vec<Statement>> {
+    let src = text.as_bytes();
+    if src.len() >= u32::MAX as usize {
+        return None;
+    }
+    let lines = logical_lines(src)?;
+    let mut next = 0;
+    let block = statements(src, &lines, &mut next, 0)?;
+    (next == lines.len()).then_some(block)
+}
+
+/// A logical line: a physical line plus those its brackets, strings or backslashes continue
+/// onto.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    indent: u32,
+    content: usize,
+    end: usize,
+}
+
+fn logical_lines(src: &[u8]) -> Option<Vec<Line>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < src.len() {
+        let start = i;
+        let mut indent = 0u32;
+        while let Some(&b) = src.get(i) {
+            match b {
+                b' ' => indent += 1,
+                // Python's rule: a tab advances to the next multiple of 8.
+                b'\t' => indent = (indent / 8 + 1) * 8,
+                b'\x0c' => indent = 0,
+                _ => break,
+            }
+            i += 1;
+        }
+        match src.get(i) {
+            None => break,
+            Some(b'#') => i = after_newline(src, end_of_line(src, i)),
+            Some(b'\n' | b'\r') => i = after_newline(src, i),
+            Some(_) => {
+                let content = i;
+                i = logical_end(src, i)?;
+                out.push(Line {
+                    start,
+                    indent,
+                    content,
+                    end: i,
+                });
+            }
+        }
+    }
+    Some(out)
+}
+
+fn end_of_line(src: &[u8], i: usize) -> usize {
+    memchr2(b'\n', b'\r', &src[i..]).map_or(src.len(), |p| i + p)
+}
+
+fn after_newline(src: &[u8], mut i: usize) -> usize {
+    if src.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if src.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    i
+}
+
+/// Bytes that change the scanner's state; everything else is skipped in a tight loop.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let bytes = b"#'\"()[]{}\\\n\r";
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The end (after the newline) of the logical line that starts at `i`.
+fn logical_end(src: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0u32;
+    loop {
+        while i < src.len() && !SPECIAL[src[i] as usize] {
+            i += 1;
+        }
+        let Some(&b) = src.get(i) else {
+            return (depth == 0).then_some(src.len());
+        };
+        match b {
+            b'#' => i = end_of_line(src, i),
+            b'\'' | b'"' => i = string_end(src, i)?,
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            // A backslash outside a string continues the line.
+            b'\\' => i = after_newline(src, i + 1).max(i + 2),
+            _ => {
+                i = after_newline(src, i);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+    }
+}
+
+/// The end of the string literal whose opening quote is at `i`. Prefixes do not matter: in
+/// every kind of string a backslash keeps the next character from closing it.
+fn string_end(src: &[u8], i: usize) -> Option<usize> {
+    let q = src[i];
+    if src.get(i + 1) == Some(&q) && src.get(i + 2) == Some(&q) {
+        let mut j = i + 3;
+        loop {
+            let p = j + memchr2(q, b'\\', &src[j..])?;
+            if src[p] == b'\\' {
+                j = p + 2;
+            } else if src.get(p + 1) == Some(&q) && src.get(p + 2) == Some(&q) {
+                return Some(p + 3);
+            } else {
+                j = p + 1;
+            }
+            if j > src.len() {
+                return None;
+            }
+        }
+    }
+    let mut j = i + 1;
+    loop {
+        let p = j + memchr3(q, b'\\', b'\n', &src[j..])?;
+        match src[p] {
+            b'\\' => j = after_newline(src, p + 1).max(p + 2),
+            b'\n' => return None,
+            _ => return Some(p + 1),
+        }
+        if j > src.len() {
+            return None;
+        }
+    }
+}
+
+/// The statements of a block whose lines are indented by `indent`, from `lines[*next]` on.
+fn statements(src: &[u8], lines: &[Line], next: &mut usize, indent: u32) -> Option<Vec<Statement>> {
+    let mut out: Vec<Statement> = Vec::new();
+    let mut decorated: Option<(usize, usize)> = None;
+    while let Some(line) = lines.get(*next).copied() {
+        if line.indent < indent {
+            break;
+        }
+        if line.indent > indent {
+            // Over-indented after a one-line statement: not valid Python; the parser will say
+            // so (the whole file is parsed then).
+            return None;
+        }
+        *next += 1;
+        let head = &src[line.content..line.end];
+        if head.starts_with(b"@") {
+            decorated.get_or_insert((line.start, line.content));
+            continue;
+        }
+        let (start, first) = decorated.take().unwrap_or((line.start, line.content));
+        let mut kind = kind_of(src, line.content, line.end);
+        let body = lines
+            .get(*next)
+            .filter(|l| l.indent > indent)
+            .map(|l| l.content as u32);
+        if let Some(body_line) = lines.get(*next).filter(|l| l.indent > indent) {
+            match &mut kind {
+                Kind::Class(members) => {
+                    *members = statements(src, lines, next, body_line.indent)?.into();
+                    if lines.get(*next).is_some_and(|l| l.indent > indent) {
+                        return None;
+                    }
+                }
+                _ => skip_deeper(lines, next, indent),
+            }
+        }
+        // `elif` / `else` / `except` / `finally` clauses belong to the statement they follow.
+        if matches!(kind, Kind::Other) {
+            while let Some(l) = lines.get(*next).filter(|l| l.indent == indent) {
+                if !is_clause(&src[l.content..l.end]) {
+                    break;
+                }
+                *next += 1;
+                skip_deeper(lines, next, indent);
+            }
+        }
+        out.push(Statement {
+            start: start as u32,
+            first: first as u32,
+            head_end: line.end as u32,
+            end: lines[*next - 1].end as u32,
+            body,
+            kind,
+        });
+    }
+    // Decorators with nothing after them: not valid Python.
+    decorated.is_none().then_some(out)
+}
+
+fn skip_deeper(lines: &[Line], next: &mut usize, indent: u32) {
+    while lines.get(*next).is_some_and(|l| l.indent > indent) {
+        *next += 1;
+    }
+}
+
+fn keyword(head: &[u8], word: &[u8]) -> bool {
+    head.starts_with(word)
+        && head
+            .get(word.len())
+            .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80))
+}
+
+fn is_clause(head: &[u8]) -> bool {
+    ["elif", "else", "except", "finally"]
+        .iter()
+        .any(|k| keyword(head, k.as_bytes()))
+}
+
+fn kind_of(src: &[u8], start: usize, end: usize) -> Kind {
+    let head = &src[start..end];
+    if keyword(head, b"import") || keyword(head, b"from") {
+        Kind::Import
+    } else if keyword(head, b"def") {
+        def_name(src, start + 3, end)
+    } else if keyword(head, b"async") {
+        let rest = head[5..].trim_ascii_start();
+        if keyword(rest, b"def") {
+            def_name(src, end - rest.len() + 3, end)
+        } else {
+            Kind::Other
+        }
+    } else if keyword(head, b"class") {
+        Kind::Class(Box::default())
+    } else {
+        Kind::Other
+    }
+}
+
+fn def_name(src: &[u8], mut at: usize, end: usize) -> Kind {
+    while at < end && src[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    let name_end = (at..end).find(|&i| !is_name_byte(src[i])).unwrap_or(end);
+    Kind::Def(at as u32, name_end as u32)
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str, stmts: &[Statement]) -> Vec<String> {
+        stmts
+            .iter()
+            .map(|s| match &s.kind {
+                Kind::Import => "import".to_string(),
+                Kind::Def(a, b) => format!("def {}", &text[*a as usize..*b as usize]),
+                Kind::Other => "other".to_string(),
+                Kind::Class(members) => format!("class [{}]", kinds(text, members).join(";")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn statements_with_strings_brackets_comments_and_clauses() {
+        let src = r#"import os
+from a import (
+    b,  # ) not a bracket
+    c,
+)
+
+@decorator(
+    x=1,
+)
+async  def f(a):
+    """A docstring with 'quotes' and
+    a second line: def g():"""
+    return a
+
+class S(serializers.ModelSerializer, Generic[T], metaclass=M, ):
+    x = r'\'' + "\"" + f"{a['b']}"
+    class Meta:
+        fields = '__all__'
+    def get(self):
+        s = '''
+class NotAClass:
+'''
+        return s
+if DEBUG:
+    pass
+elif x:
+    y = 1
+else:
+    y = [1,
+2]
+z = 1 + \
+    2
+"#;
+        let stmts = outline(src).expect("outlined");
+        assert_eq!(
+            kinds(src, &stmts),
+            [
+                "import",
+                "import",
+                "def f",
+                "class [other;class [other];def get]",
+                "other",
+                "other",
+            ]
+        );
+        let def = &stmts[2];
+        assert_eq!(&src[def.start as usize..def.first as usize], "");
+        assert!(src[def.start as usize..].starts_with("@decorator("));
+        assert!(src[def.head_end as usize..].starts_with("    \"\"\"A docstring"));
+        assert!(src[def.body.unwrap() as usize..].starts_with("\"\"\"A docstring"));
+        assert!(src[..def.end as usize].ends_with("return a\n"));
+        let if_stmt = &stmts[4];
+        assert!(src[..if_stmt.end as usize].ends_with("2]\n"));
+        assert!(stmts[5].is_one_line());
+    }
+
+    #[test]
+    fn what_the_outline_cannot_follow_is_none() {
+        assert_eq!(outline("x = 'unterminated\n"), None);
+        assert_eq!(outline("x = (1,\n"), None);
+        assert_eq!(outline("x = 1)\n"), None);
+        assert_eq!(outline("x = '''never closed\n"), None);
+        assert_eq!(outline("@decorator\n"), None);
+    }
+
+    #[test]
+    fn crlf_tabs_and_a_missing_final_newline() {
+        let src = "class A( pkg . B ):\r\n\tdef f(self):\r\n\t\treturn 1\r\n\tx = 2";
+        let stmts = outline(src).expect("outlined");
+        assert_eq!(kinds(src, &stmts), ["class [def f;other]"]);
+        assert_eq!(stmts[0].end as usize, src.len());
+    }
+}

@@ -1,0 +1,429 @@
+//! What to parse: the statements an audit rule can read, chosen before parsing.
+//!
+//! Most of a large code base is function bodies no rule looks into (tests, ORM internals,
+//! template tags). Parsing them is most of an audit's time, so each file is first outlined
+//! (`outline`, no parse) and matched against anchors (one Aho-Corasick pass per file), and the
+//! parser then reads a copy of the file in which the statements no rule needs are blanked out
+//! with spaces: every byte offset stays the same, so spans, lines and snippets still point into
+//! the real file.
+//!
+//! Kept, always: imports; class headers and their members' headers (inheritance, routes,
+//! `project.method` lookups); one-line statements (aliases, fields, settings). Kept whole:
+//! - classes that are, or are ancestors of, serializers, views, models, permissions,
+//!   authentication backends and middleware (by base name, through the whole project: a
+//!   mixin that a view inherits `get_queryset` from is kept with the view);
+//! - functions whose text mentions what a rule reads in function bodies: `.values()`,
+//!   `.values_list(`, `model_to_dict`, `serialize(`, `authenticate`, `get_response`,
+//!   permission hooks, `@api_view`, the words `verify`/`VERIFY`, or a request container
+//!   (`META`, `headers`, `environ`) together with a client-certificate word (`ssl`, `tls`,
+//!   `cert`, `client_`, `amzn`);
+//! - multi-line statements that mention an import, a route (`urlpatterns`, `path(`, …) or a
+//!   setting a rule reads;
+//! - every statement of `urls.py` and settings modules.
+//!
+//! A blanked function keeps its header and gets a `0` as its body. When the blanked copy does
+//! not parse cleanly (the outline can be fooled by exotic f-strings), the file is parsed whole,
+//! so a selection can cost time but never a syntax error that is not in the file.
+//! `AuditOptions::full_parse` turns the selection off; a test and the benchmark check that
+//! both give the same findings.
+
+use crate::outline::{self, Kind, Statement};
+use aho_corasick::AhoCorasick;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// What the walk learned about a file before anything is parsed.
+#[derive(Debug)]
+pub struct Scanned<'t> {
+    pub text: &'t str,
+    /// `None`: parse the file whole.
+    outline: Option<Vec<Statement>>,
+}
+
+/// Words that make a function worth parsing on their own.
+/// (Methods the index reads by name, `authenticate` or `has_permission`, are kept by name; see
+/// `READ_METHODS`.)
+const STRONG_WORDS: &[&str] = &[
+    "values(",
+    "values_list(",
+    "model_to_dict",
+    "serialize(",
+    "api_view",
+    "permission_classes",
+    "authentication_classes",
+    "verif",
+    "VERIF",
+];
+/// Decorators the index reads on methods (`@action` routes).
+const DECORATOR_WORDS: &[&str] = &["action"];
+/// Where client-certificate values come from.
+const CONTAINER_WORDS: &[&str] = &["META", "headers", "environ"];
+/// Words in client-certificate header names (matched ignoring case).
+const CERTIFICATE_WORDS: &[&str] = &["ssl", "tls", "cert", "client_", "client-", "amzn"];
+/// Words that make a multi-line module or class-level statement worth parsing.
+const MODULE_WORDS: &[&str] = &[
+    "import",
+    "urlpatterns",
+    "path(",
+    "url(",
+    "include(",
+    "register(",
+    "router",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "AUTH_USER_MODEL",
+    "MIDDLEWARE",
+    "REST_FRAMEWORK",
+    "ROOT_URLCONF",
+    "INSTALLED_APPS",
+    "SECRET_KEY",
+    "queryset",
+    "serializer_class",
+    "Serializer",
+    "fields",
+];
+
+/// An automaton that answers "does this text mention any of these words?".
+fn words(words: &[&str], caseless: bool) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(caseless)
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(words)
+        .expect("valid anchors")
+}
+
+static STRONG: LazyLock<AhoCorasick> = LazyLock::new(|| words(STRONG_WORDS, false));
+static MODULE: LazyLock<AhoCorasick> = LazyLock::new(|| words(MODULE_WORDS, false));
+static DECORATOR: LazyLock<AhoCorasick> = LazyLock::new(|| words(DECORATOR_WORDS, false));
+static CONTAINER: LazyLock<AhoCorasick> = LazyLock::new(|| words(CONTAINER_WORDS, false));
+static CERTIFICATE: LazyLock<AhoCorasick> = LazyLock::new(|| words(CERTIFICATE_WORDS, true));
+
+/// Methods whose bodies the project index reads (views' scoping and serializer choice,
+/// permission and authentication hooks, middleware entry points): kept in every class.
+const READ_METHODS: &[&str] = &[
+    "get_queryset",
+    "get_object",
+    "list",
+    "retrieve",
+    "get_serializer_class",
+    "has_permission",
+    "has_object_permission",
+    "authenticate",
+    "__call__",
+    "process_request",
+    "process_view",
+];
+
+impl<'t> Scanned<'t> {
+    /// Outline a file's text. `path` says whether the file is read whole anyway (`urls.py`,
+    /// settings).
+    pub fn new(path: &Path, text: &'t str, full_parse: bool) -> Scanned<'t> {
+        if full_parse || is_read_whole(path) {
+            return Scanned {
+                text,
+                outline: None,
+            };
+        }
+        let outline = outline::outline(text);
+        Scanned { text, outline }
+    }
+
+    /// The text to parse: `None` for the file as it is, else the file with what no rule
+    /// reads cut out.
+    pub fn selection(&self) -> Option<Selection> {
+        let block = self.outline.as_ref()?;
+        let selector = Selector {
+            file: self.text,
+            text: self.text.as_bytes(),
+        };
+        let mut cuts = Vec::new();
+        selector.block(block, false, &mut cuts);
+        (!cuts.is_empty()).then(|| Selection::new(self.text, &cuts))
+    }
+}
+
+/// A file with blocks cut out, and where each of its pieces is in the file.
+#[derive(Debug)]
+pub struct Selection {
+    pub text: String,
+    /// `(offset in text, offset in the file)` of each piece, in order.
+    pub pieces: Vec<(u32, u32)>,
+}
+
+/// A block cut out of a file, and what stands in for it.
+struct Cut {
+    start: u32,
+    end: u32,
+    stand_in: StandIn,
+}
+
+enum StandIn {
+    Nothing,
+    /// A `0` (indented like the file's range) that keeps an emptied body valid.
+    Body {
+        indent: (u32, u32),
+    },
+    /// `def <name>(): 0` at the definition's indentation, with the name where it is in the
+    /// file: the function still exists for the index (a route's view, `project.method`).
+    Stub {
+        indent: (u32, u32),
+        name: (u32, u32),
+    },
+}
+
+impl Selection {
+    fn new(file: &str, cuts: &[Cut]) -> Selection {
+        let mut text = String::with_capacity(file.len() / 2);
+        let mut pieces = Vec::with_capacity(cuts.len() * 2 + 1);
+        let mut pos = 0;
+        for cut in cuts {
+            pieces.push((text.len() as u32, pos as u32));
+            text.push_str(&file[pos..cut.start as usize]);
+            let range = |(from, to): (u32, u32)| &file[from as usize..to as usize];
+            match cut.stand_in {
+                StandIn::Nothing => {}
+                StandIn::Body { indent } => {
+                    pieces.push((text.len() as u32, cut.start));
+                    text.push_str(range(indent));
+                    text.push_str("0\n");
+                }
+                StandIn::Stub { indent, name } => {
+                    pieces.push((text.len() as u32, cut.start));
+                    text.push_str(range(indent));
+                    text.push_str("def ");
+                    pieces.push((text.len() as u32, name.0));
+                    text.push_str(range(name));
+                    pieces.push((text.len() as u32, name.1));
+                    text.push_str("(): 0\n");
+                }
+            }
+            pos = cut.end as usize;
+        }
+        pieces.push((text.len() as u32, pos as u32));
+        text.push_str(&file[pos..]);
+        Selection { text, pieces }
+    }
+}
+
+fn is_read_whole(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let settings_like =
+        |p: &str| p == "settings" || p.starts_with("settings_") || p.ends_with("_settings");
+    stem == "urls"
+        || settings_like(stem)
+        || path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .is_some_and(settings_like)
+}
+
+struct Selector<'a> {
+    file: &'a str,
+    text: &'a [u8],
+}
+
+impl Selector<'_> {
+    /// A statement's text: the only bytes its anchors are looked for in (statements that are
+    /// kept anyway are never searched).
+    fn text(&self, s: &Statement) -> &[u8] {
+        &self.text[s.start as usize..s.end as usize]
+    }
+
+    /// A function is parsed when it mentions what a rule reads in function bodies.
+    fn function_needed(&self, s: &Statement) -> bool {
+        let text = self.text(s);
+        STRONG
+            .find_iter(text)
+            .any(|m| is_anchor(text, m.start(), m.end()))
+            || (CONTAINER.is_match(text) && CERTIFICATE.is_match(text))
+    }
+
+    /// Another statement is parsed for the same reasons, or for a module-level word.
+    fn statement_needed(&self, s: &Statement) -> bool {
+        MODULE.is_match(self.text(s)) || self.function_needed(s)
+    }
+
+    /// Cut what no rule reads out of a block; `true` when anything of it is left. `kept`: the
+    /// block is the body of a kept class (its class-level statements all stay).
+    fn block(&self, block: &[Statement], kept: bool, cuts: &mut Vec<Cut>) -> bool {
+        let mut left = false;
+        for s in block {
+            left |= self.statement(s, kept, cuts);
+        }
+        left
+    }
+
+    fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) -> bool {
+        match &s.kind {
+            Kind::Import => {}
+            _ if s.is_one_line() => {}
+            Kind::Class(members) => {
+                let first_cut = cuts.len();
+                if !self.block(members, true, cuts) {
+                    // Nothing of the body is left: a placeholder keeps the class valid.
+                    if let (Some(cut), Some(first)) = (cuts.get_mut(first_cut), members.first()) {
+                        cut.stand_in = StandIn::Body {
+                            indent: (first.start, first.first),
+                        };
+                    }
+                }
+            }
+            &Kind::Def(name_start, name_end) => {
+                let name = &self.file[name_start as usize..name_end as usize];
+                if READ_METHODS.contains(&name) || self.function_needed(s) {
+                    return true;
+                }
+                let Some(body) = s.body else {
+                    return true;
+                };
+                let head = &self.text[s.first as usize..s.head_end as usize];
+                if head.starts_with(b"@") && DECORATOR.is_match(head) {
+                    // Its decorators are read: keep the header, stub the body.
+                    let line = memchr::memrchr(b'\n', &self.text[..body as usize])
+                        .map_or(0, |p| p as u32 + 1);
+                    cuts.push(Cut {
+                        start: s.head_end,
+                        end: s.end,
+                        stand_in: StandIn::Body {
+                            indent: (line, body),
+                        },
+                    });
+                } else {
+                    cuts.push(Cut {
+                        start: s.start,
+                        end: s.end,
+                        stand_in: StandIn::Stub {
+                            indent: (s.start, s.first),
+                            name: (name_start, name_end),
+                        },
+                    });
+                }
+            }
+            Kind::Other => {
+                if !in_class && !self.statement_needed(s) {
+                    cuts.push(Cut {
+                        start: s.start,
+                        end: s.end,
+                        stand_in: StandIn::Nothing,
+                    });
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Whether a word found at `start..end` is what a rule reads, not a near miss:
+/// - `.values(` only as `.values()`: with a field list (or named expressions) it is what the
+///   rule asks for;
+/// - `.values_list(` only without fields (`values_list()`, `values_list(flat=True)`);
+/// - `serialize(` only as a function (`serialize(…)`, `serializers.serialize(…)`), not as the
+///   method of some other object.
+fn is_anchor(text: &[u8], start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let args = text[end..].trim_ascii_start();
+    if word == b"values(" {
+        args.starts_with(b")")
+    } else if word == b"values_list(" {
+        args.starts_with(b")") || args.starts_with(b"flat=") || args.starts_with(b"named=")
+    } else if word == b"serialize(" {
+        start == 0 || text[start - 1] != b'.' || text[..start].ends_with(b"serializers.")
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(src: &str) -> String {
+        Scanned::new(Path::new("app/views.py"), src, false)
+            .selection()
+            .map_or_else(|| src.to_string(), |s| s.text)
+    }
+
+    #[test]
+    fn unread_functions_become_stubs_and_read_ones_stay() {
+        let src = "import os\n\n@decorator(\n    x=1,\n)\ndef helper(x):\n    y = x * 2\n    return y\n\ndef dump(qs):\n    return qs.values( )\n";
+        let out = select(src);
+        assert_eq!(
+            out,
+            "import os\n\ndef helper(): 0\n\ndef dump(qs):\n    return qs.values( )\n"
+        );
+    }
+
+    #[test]
+    fn classes_keep_attributes_read_methods_and_action_headers() {
+        let src = "class V(ModelViewSet):\n    queryset = Order.objects.filter(\n        open=True,\n    )\n\n    def get_queryset(self):\n        return 1\n\n    @action(detail=True)\n    def close(self, request, pk):\n        return 2\n\n    def other(self):\n        return 3\n";
+        let out = select(src);
+        assert!(out.contains("open=True"), "{out}");
+        assert!(out.contains("return 1"), "{out}");
+        assert!(
+            out.contains(
+                "    @action(detail=True)\n    def close(self, request, pk):\n        0\n"
+            ),
+            "{out:?}"
+        );
+        assert!(out.contains("    def other(): 0\n"), "{out:?}");
+        assert!(
+            !out.contains("return 2") && !out.contains("return 3"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_class_left_empty_gets_a_placeholder() {
+        let src = "if True:\n    class A:\n        X = {\n            1: 2,\n        }\n";
+        // Class-level statements are kept; a module-level `if` without anchors is not.
+        assert_eq!(select(src), "");
+        let src = "class A:\n    def f(self):\n        return 1\n";
+        assert_eq!(select(src), "class A:\n    def f(): 0\n");
+    }
+
+    #[test]
+    fn certificate_reads_need_a_container_and_a_certificate_word() {
+        let src = "def a(request):\n    return request.META['HTTP_X_SSL_CLIENT_S_DN']\n\ndef b(request):\n    return request.META['REMOTE_ADDR']\n";
+        let out = select(src);
+        assert!(out.contains("HTTP_X_SSL_CLIENT_S_DN"));
+        assert!(!out.contains("REMOTE_ADDR"));
+    }
+
+    #[test]
+    fn near_misses_of_the_anchors_are_not_anchors() {
+        for (src, kept) in [
+            ("def f(qs):\n    return qs.values()\n", true),
+            ("def f(qs):\n    return qs.values('id')\n", false),
+            ("def f(qs):\n    return qs.values_list(flat=True)\n", true),
+            (
+                "def f(qs):\n    return qs.values_list('id', flat=True)\n",
+                false,
+            ),
+            (
+                "def f(qs):\n    return serializers.serialize('json', qs)\n",
+                true,
+            ),
+            ("def f(qs):\n    return serialize('json', qs)\n", true),
+            ("def f(s):\n    return s.serialize(1)\n", false),
+        ] {
+            assert_eq!(select(src) == src, kept, "{src}");
+        }
+    }
+
+    #[test]
+    fn urls_and_settings_are_read_whole() {
+        for path in ["proj/urls.py", "proj/settings.py", "proj/settings/prod.py"] {
+            let src = "def f():\n    return 1\n";
+            let scanned = Scanned::new(Path::new(path), src, false);
+            assert!(scanned.selection().is_none(), "{path}");
+        }
+        let scanned = Scanned::new(
+            Path::new("proj/views.py"),
+            "def f():\n    return 1\n",
+            false,
+        );
+        assert!(scanned.selection().is_some());
+    }
+}
