@@ -7,7 +7,11 @@
 #   ./scripts/bench-audit.sh                 # set up what is missing, build, measure
 #   ./scripts/bench-audit.sh --setup-only    # venv, tools and corpus only
 #   ./scripts/bench-audit.sh --no-build      # use the existing target/release/overshare
+#   ./scripts/bench-audit.sh --without-bandit  # Semgrep only (a Bandit run takes minutes)
 #   BENCH_RUNS=5 ./scripts/bench-audit.sh    # more repetitions (default 3)
+#
+# overshare is measured twice: as it runs by default (parsing only what a rule can read) and
+# with --full-parse; the script then checks that both reported the same findings.
 #
 # Everything it downloads lives in bench/audit/build/ (ignored by git); a re-run reuses it.
 # Nothing is fetched at measurement time: Semgrep runs a local rule file with metrics and the
@@ -40,11 +44,13 @@ OVERSHARE=$ROOT/target/release/overshare
 
 setup_only=false
 build=true
+bandit=true
 for arg in "$@"; do
   case $arg in
     --setup-only) setup_only=true ;;
     --no-build) build=false ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    --without-bandit) bandit=false ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -108,17 +114,28 @@ export SEMGREP_SEND_METRICS=off SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_IN_DOCKER
 OUT=$BUILD/out
 mkdir -p "$OUT"
 
-commands=()
-if [[ -x $OVERSHARE ]] && "$OVERSHARE" audit --help >/dev/null 2>&1; then
-  commands+=("overshare|$OVERSHARE audit . --format json")
-else
-  echo "note: $OVERSHARE has no \`audit\` subcommand yet: measuring Semgrep and Bandit only" >&2
-fi
-commands+=(
+commands=(
+  "overshare|$OVERSHARE audit . --format json"
+  "overshare-full|$OVERSHARE audit . --format json --full-parse"
   "semgrep|$VENV/bin/semgrep scan --config $RULE --metrics=off --disable-version-check --jobs 2 --project-root . --max-target-bytes 0 --json --quiet ."
-  "bandit|$VENV/bin/bandit -r -q -f json ."
 )
+$bandit && commands+=("bandit|$VENV/bin/bandit -r -q -f json .")
 
 "$VENV/bin/python" "$ROOT/bench/audit/measure.py" \
   --runs "$RUNS" --files "$py_files" --lines "$py_lines" --cwd "$CORPUS" --out "$OUT" \
   "${commands[@]}"
+
+# 5. Parsing only what a rule reads must not change what the audit finds.
+"$VENV/bin/python" - "$OUT/overshare.1.out" "$OUT/overshare-full.1.out" <<'PY'
+import json, sys
+def findings(path):
+    report = json.load(open(path))
+    return sorted(
+        (f["rule"], json.dumps(f.get("source"), sort_keys=True), f["message"])
+        for f in report["findings"]
+    )
+selective, full = (findings(p) for p in sys.argv[1:3])
+if selective != full:
+    sys.exit(f"overshare: {len(selective)} findings by default, {len(full)} with --full-parse")
+print(f"overshare: the same {len(full)} findings by default and with --full-parse")
+PY

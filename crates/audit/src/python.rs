@@ -5,7 +5,7 @@
 //! change to this file alone.
 
 use crate::syntax::{
-    Call, ClassDef, CmpOp, Expr, FunctionDef, Ident, ImportName, Keyword, Module, Span, Stmt,
+    Call, ClassDef, CmpOp, Comparison, Expr, FunctionDef, Ident, ImportName, Keyword, Module, Span, Stmt,
 };
 use ruff_python_ast as ast;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -91,20 +91,20 @@ fn stmt(s: &ast::Stmt) -> Stmt {
         ast::Stmt::FunctionDef(f) => Stmt::Function(Arc::new(function_def(f))),
         ast::Stmt::Assign(a) => Stmt::Assign {
             targets: a.targets.iter().map(expr).collect(),
-            value: expr(&a.value),
+            value: Box::new(expr(&a.value)),
             span: sp,
         },
         ast::Stmt::AnnAssign(a) => match &a.value {
             Some(value) => Stmt::Assign {
-                targets: vec![expr(&a.target)],
-                value: expr(value),
+                targets: Box::new([expr(&a.target)]),
+                value: Box::new(expr(value)),
                 span: sp,
             },
             None => Stmt::Other { span: sp },
         },
         ast::Stmt::AugAssign(a) => Stmt::AugAssign {
-            target: expr(&a.target),
-            value: expr(&a.value),
+            target: Box::new(expr(&a.target)),
+            value: Box::new(expr(&a.value)),
             span: sp,
         },
         ast::Stmt::Import(i) => Stmt::Import {
@@ -112,24 +112,24 @@ fn stmt(s: &ast::Stmt) -> Stmt {
             span: sp,
         },
         ast::Stmt::ImportFrom(i) => Stmt::ImportFrom {
-            module: i.module.as_ref().map(|m| m.id.to_string()),
+            module: i.module.as_ref().map(|m| m.id.as_str().into()),
             level: i.level,
             names: i.names.iter().map(import_name).collect(),
             span: sp,
         },
         ast::Stmt::If(i) => if_stmt(&i.test, &i.body, &i.elif_else_clauses, sp),
         ast::Stmt::Return(r) => Stmt::Return {
-            value: r.value.as_deref().map(expr),
+            value: r.value.as_deref().map(|v| Box::new(expr(v))),
             span: sp,
         },
         ast::Stmt::Raise(r) => Stmt::Raise {
-            exc: r.exc.as_deref().map(expr),
+            exc: r.exc.as_deref().map(|v| Box::new(expr(v))),
             span: sp,
         },
         // A bare string is a docstring (or a comment in disguise): nothing to audit.
         ast::Stmt::Expr(e) if e.value.is_string_literal_expr() => Stmt::Other { span: sp },
         ast::Stmt::Expr(e) => Stmt::Expr {
-            value: expr(&e.value),
+            value: Box::new(expr(&e.value)),
             span: sp,
         },
         ast::Stmt::Pass(_)
@@ -148,16 +148,16 @@ fn if_stmt(
     clauses: &[ast::ElifElseClause],
     sp: Span,
 ) -> Stmt {
-    let orelse = match clauses.split_first() {
-        None => Vec::new(),
+    let orelse: Box<[Stmt]> = match clauses.split_first() {
+        None => Box::default(),
         Some((first, rest)) => match &first.test {
-            Some(t) => vec![if_stmt(t, &first.body, rest, span(first.range))],
-            None => stmts(&first.body),
+            Some(t) => Box::new([if_stmt(t, &first.body, rest, span(first.range))]),
+            None => stmts(&first.body).into(),
         },
     };
     Stmt::If {
-        test: expr(test),
-        body: stmts(body),
+        test: Box::new(expr(test)),
+        body: stmts(body).into(),
         orelse,
         span: sp,
     }
@@ -184,8 +184,8 @@ fn block(s: &ast::Stmt, sp: Span) -> Stmt {
     let mut children = Children::default();
     visitor::walk_stmt(&mut children, s);
     Stmt::Block {
-        exprs: children.exprs,
-        body: children.stmts,
+        exprs: children.exprs.into(),
+        body: children.stmts.into(),
         span: sp,
     }
 }
@@ -193,9 +193,9 @@ fn block(s: &ast::Stmt, sp: Span) -> Stmt {
 fn class_def(c: &ast::StmtClassDef) -> ClassDef {
     let (bases, _) = c.arguments.as_deref().map(arguments).unwrap_or_default();
     ClassDef {
-        name: c.name.id.to_string(),
+        name: Ident::from(c.name.id.as_str()),
         name_span: span(c.name.range),
-        bases,
+        bases: bases.into_vec(),
         decorators: c
             .decorator_list
             .iter()
@@ -210,10 +210,10 @@ fn function_def(f: &ast::StmtFunctionDef) -> FunctionDef {
     let params = f
         .parameters
         .iter()
-        .map(|p| p.name().id.to_string())
+        .map(|p| Ident::from(p.name().id.as_str()))
         .collect();
     FunctionDef {
-        name: f.name.id.to_string(),
+        name: Ident::from(f.name.id.as_str()),
         name_span: span(f.name.range),
         params,
         decorators: f
@@ -228,19 +228,19 @@ fn function_def(f: &ast::StmtFunctionDef) -> FunctionDef {
 
 fn import_name(alias: &ast::Alias) -> ImportName {
     ImportName {
-        name: alias.name.id.to_string(),
-        asname: alias.asname.as_ref().map(|a| a.id.to_string()),
+        name: Ident::from(alias.name.id.as_str()),
+        asname: alias.asname.as_ref().map(|a| Ident::from(a.id.as_str())),
         span: span(alias.range),
     }
 }
 
-fn arguments(args: &ast::Arguments) -> (Vec<Expr>, Vec<Keyword>) {
+fn arguments(args: &ast::Arguments) -> (Box<[Expr]>, Box<[Keyword]>) {
     let positional = args.args.iter().map(expr).collect();
     let keywords = args
         .keywords
         .iter()
         .map(|k| Keyword {
-            arg: k.arg.as_ref().map(|a| a.id.to_string()),
+            arg: k.arg.as_ref().map(|a| Ident::from(a.id.as_str())),
             value: expr(&k.value),
             span: span(k.range),
         })
@@ -274,8 +274,8 @@ fn expr(e: &ast::Expr) -> Expr {
             // literal (a docstring, an SQL query, a template) is kept as empty rather than
             // copied, which is most of what lowering would otherwise allocate.
             value: match s.value.to_str() {
-                text if text.len() <= MAX_STRING => text.to_string(),
-                _ => String::new(),
+                text if text.len() <= MAX_STRING => text.into(),
+                _ => Ident::default(),
             },
             span: sp,
         },
@@ -307,12 +307,12 @@ fn expr(e: &ast::Expr) -> Expr {
             index: Box::new(expr(&s.slice)),
             span: sp,
         },
-        ast::Expr::Compare(c) => Expr::Compare {
-            left: Box::new(expr(&c.left)),
+        ast::Expr::Compare(c) => Expr::Compare(Box::new(Comparison {
+            left: expr(&c.left),
             ops: c.ops.iter().map(cmp_op).collect(),
             comparators: c.comparators.iter().map(expr).collect(),
             span: sp,
-        },
+        })),
         ast::Expr::BoolOp(b) => Expr::BoolOp {
             is_and: b.op == ast::BoolOp::And,
             values: b.values.iter().map(expr).collect(),
@@ -326,7 +326,7 @@ fn expr(e: &ast::Expr) -> Expr {
             let mut children = Children::default();
             visitor::walk_expr(&mut children, e);
             Expr::Other {
-                children: children.exprs,
+                children: children.exprs.into(),
                 span: sp,
             }
         }

@@ -44,7 +44,7 @@ pub enum Expr {
     },
     Call(Box<Call>),
     Str {
-        value: String,
+        value: Ident,
         span: Span,
     },
     Int {
@@ -60,11 +60,11 @@ pub enum Expr {
     },
     /// A list, tuple or set display.
     Seq {
-        elts: Vec<Expr>,
+        elts: Box<[Expr]>,
         span: Span,
     },
     Dict {
-        items: Vec<(Option<Expr>, Expr)>,
+        items: Box<[(Option<Expr>, Expr)]>,
         span: Span,
     },
     Subscript {
@@ -72,16 +72,11 @@ pub enum Expr {
         index: Box<Expr>,
         span: Span,
     },
-    Compare {
-        left: Box<Expr>,
-        ops: Vec<CmpOp>,
-        comparators: Vec<Expr>,
-        span: Span,
-    },
+    Compare(Box<Comparison>),
     /// `and`/`or` chains (`is_and` tells which).
     BoolOp {
         is_and: bool,
-        values: Vec<Expr>,
+        values: Box<[Expr]>,
         span: Span,
     },
     Not {
@@ -90,23 +85,32 @@ pub enum Expr {
     },
     /// Anything else, with its direct sub-expressions.
     Other {
-        children: Vec<Expr>,
+        children: Box<[Expr]>,
         span: Span,
     },
+}
+
+/// `left op comparator op comparator …` (boxed: most expressions are smaller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub left: Expr,
+    pub ops: Vec<CmpOp>,
+    pub comparators: Vec<Expr>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub func: Expr,
-    pub args: Vec<Expr>,
-    pub keywords: Vec<Keyword>,
+    pub args: Box<[Expr]>,
+    pub keywords: Box<[Keyword]>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keyword {
     /// `None` for `**kwargs`.
-    pub arg: Option<String>,
+    pub arg: Option<Ident>,
     pub value: Expr,
     pub span: Span,
 }
@@ -114,8 +118,8 @@ pub struct Keyword {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportName {
     /// The dotted name imported (`rest_framework.serializers`, or `ModelSerializer`).
-    pub name: String,
-    pub asname: Option<String>,
+    pub name: Ident,
+    pub asname: Option<Ident>,
     pub span: Span,
 }
 
@@ -125,49 +129,49 @@ pub enum Stmt {
     Function(Arc<FunctionDef>),
     /// `a = b = value`, and `a: T = value`.
     Assign {
-        targets: Vec<Expr>,
-        value: Expr,
+        targets: Box<[Expr]>,
+        value: Box<Expr>,
         span: Span,
     },
     AugAssign {
-        target: Expr,
-        value: Expr,
+        target: Box<Expr>,
+        value: Box<Expr>,
         span: Span,
     },
     Import {
-        names: Vec<ImportName>,
+        names: Box<[ImportName]>,
         span: Span,
     },
     ImportFrom {
-        module: Option<String>,
+        module: Option<Box<str>>,
         level: u32,
-        names: Vec<ImportName>,
+        names: Box<[ImportName]>,
         span: Span,
     },
     /// `elif` chains are lowered to nested `If`s in `orelse`.
     If {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
+        test: Box<Expr>,
+        body: Box<[Stmt]>,
+        orelse: Box<[Stmt]>,
         span: Span,
     },
     Return {
-        value: Option<Expr>,
+        value: Option<Box<Expr>>,
         span: Span,
     },
     Raise {
-        exc: Option<Expr>,
+        exc: Option<Box<Expr>>,
         span: Span,
     },
     Expr {
-        value: Expr,
+        value: Box<Expr>,
         span: Span,
     },
     /// A compound statement the audit does not distinguish (`for`, `while`, `with`, `try`,
     /// `match`): its header expressions and every statement of every body, in source order.
     Block {
-        exprs: Vec<Expr>,
-        body: Vec<Stmt>,
+        exprs: Box<[Expr]>,
+        body: Box<[Stmt]>,
         span: Span,
     },
     Other {
@@ -177,7 +181,7 @@ pub enum Stmt {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassDef {
-    pub name: String,
+    pub name: Ident,
     pub name_span: Span,
     pub bases: Vec<Expr>,
     pub decorators: Vec<Expr>,
@@ -187,9 +191,9 @@ pub struct ClassDef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionDef {
-    pub name: String,
+    pub name: Ident,
     pub name_span: Span,
-    pub params: Vec<String>,
+    pub params: Vec<Ident>,
     pub decorators: Vec<Expr>,
     pub body: Vec<Stmt>,
     pub span: Span,
@@ -213,11 +217,11 @@ impl Expr {
             | Expr::Seq { span, .. }
             | Expr::Dict { span, .. }
             | Expr::Subscript { span, .. }
-            | Expr::Compare { span, .. }
             | Expr::BoolOp { span, .. }
             | Expr::Not { span, .. }
             | Expr::Other { span, .. } => *span,
             Expr::Call(call) => call.span,
+            Expr::Compare(c) => c.span,
         }
     }
 
@@ -266,9 +270,9 @@ impl Expr {
                 .flat_map(|(k, v)| k.iter().chain(std::iter::once(v)))
                 .collect(),
             Expr::Subscript { value, index, .. } => vec![value, index],
-            Expr::Compare {
-                left, comparators, ..
-            } => std::iter::once(&**left).chain(comparators.iter()).collect(),
+            Expr::Compare(c) => std::iter::once(&c.left)
+                .chain(c.comparators.iter())
+                .collect(),
             Expr::BoolOp { values, .. } => values.iter().collect(),
             Expr::Other { children, .. } => children.iter().collect(),
             _ => Vec::new(),
@@ -305,11 +309,9 @@ impl Expr {
                 value.walk(f);
                 index.walk(f);
             }
-            Expr::Compare {
-                left, comparators, ..
-            } => {
-                left.walk(f);
-                comparators.iter().for_each(|c| c.walk(f));
+            Expr::Compare(c) => {
+                c.left.walk(f);
+                c.comparators.iter().for_each(|c| c.walk(f));
             }
             _ => {}
         }
@@ -380,12 +382,12 @@ impl Stmt {
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
             Stmt::Assign { targets, value, .. } => {
-                targets.iter().chain(std::iter::once(value)).collect()
+                targets.iter().chain(std::iter::once(&**value)).collect()
             }
             Stmt::AugAssign { target, value, .. } => vec![target, value],
             Stmt::If { test, .. } => vec![test],
-            Stmt::Return { value, .. } => value.iter().collect(),
-            Stmt::Raise { exc, .. } => exc.iter().collect(),
+            Stmt::Return { value, .. } => value.iter().map(|v| &**v).collect(),
+            Stmt::Raise { exc, .. } => exc.iter().map(|v| &**v).collect(),
             Stmt::Expr { value, .. } => vec![value],
             Stmt::Block { exprs, .. } => exprs.iter().collect(),
             Stmt::Class(c) => c.bases.iter().chain(c.decorators.iter()).collect(),
@@ -485,9 +487,21 @@ impl ClassDef {
             } => targets
                 .iter()
                 .filter_map(|t| t.as_name())
-                .map(|name| (name, value, *span))
+                .map(|name| (name, &**value, *span))
                 .collect::<Vec<_>>(),
             _ => Vec::new(),
         })
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tree of a large project is tens of millions of these: keep them small (a variant
+    /// that grows one of them should be boxed).
+    #[test]
+    fn nodes_stay_small() {
+        assert!(std::mem::size_of::<Expr>() <= 48, "{}", std::mem::size_of::<Expr>());
+        assert!(std::mem::size_of::<Stmt>() <= 56, "{}", std::mem::size_of::<Stmt>());
     }
 }

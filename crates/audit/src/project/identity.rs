@@ -80,23 +80,21 @@ impl FnCtx<'_> {
     fn name(&self) -> String {
         match self.class_name {
             Some(class) => format!("{class}.{}", self.def.name),
-            None => self.def.name.clone(),
+            None => self.def.name.to_string(),
         }
     }
 }
 
 pub(super) fn analyze(project: &Project) -> Identity {
-    let functions = functions(project);
     let mut identity = Identity::default();
-    // Every function on every core (most are skipped by a substring test), merged in order.
-    let found: Vec<_> = functions
+    // Certificate values come from `META`, `headers` or `environ`: the other functions are
+    // skipped by a substring test (and never listed: a large project has 100,000 of them).
+    let readers = functions(project, &|text| {
+        text.contains("META") || text.contains("headers") || text.contains("environ")
+    });
+    let found: Vec<_> = readers
         .par_iter()
         .filter_map(|f| {
-            // Certificate values come from `META`, `headers` or `environ`: skip the rest unread.
-            let text = project.files[f.file].slice(f.def.span);
-            if !(text.contains("META") || text.contains("headers") || text.contains("environ")) {
-                return None;
-            }
             let reads = reads_in(f);
             if reads.is_empty() {
                 return None;
@@ -116,20 +114,18 @@ pub(super) fn analyze(project: &Project) -> Identity {
         identity.unlooked_identities.extend(sinks);
         identity.reads.extend(reads);
     }
+    if identity.reads.is_empty() {
+        // Nothing reads a client certificate: nothing to enforce or ignore.
+        return identity;
+    }
     // Only functions that can mention the verification result are worth a look.
-    let candidate = |f: &FnCtx<'_>| {
-        let text = project.files[f.file].slice(f.def.span);
+    let verify_attrs = identity.verify_attrs.clone();
+    let candidates = functions(project, &|text| {
         text.contains("verify")
             || text.contains("VERIFY")
-            || identity
-                .verify_attrs
-                .iter()
-                .any(|a| text.contains(a.as_str()))
-    };
-    for f in functions
-        .iter()
-        .filter(|f| !identity.reads.is_empty() && candidate(f))
-    {
+            || verify_attrs.iter().any(|a| text.contains(a.as_str()))
+    });
+    for f in &candidates {
         if !enforces_verify(f, &identity) {
             continue;
         }
@@ -146,18 +142,20 @@ pub(super) fn analyze(project: &Project) -> Identity {
         }
     }
     if !identity.verify_enforced {
-        identity.auth_ignoring_verify = auth_ignoring_verify(&functions, &identity);
+        let authenticators = functions(project, &|text| text.contains("authenticate"));
+        identity.auth_ignoring_verify = auth_ignoring_verify(&authenticators, &identity);
     }
     identity
 }
 
-fn functions(project: &Project) -> Vec<FnCtx<'_>> {
-    // File by file on every core, in file order.
+/// The functions and methods whose text satisfies `wanted`, file by file on every core, in
+/// file order.
+fn functions<'p>(project: &'p Project, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<FnCtx<'p>> {
     project
         .files
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(file, source)| file_functions(project, file, source))
+        .flat_map_iter(|(file, source)| file_functions(project, file, source, wanted))
         .collect()
 }
 
@@ -165,7 +163,9 @@ fn file_functions<'p>(
     project: &'p Project,
     file: FileId,
     source: &'p crate::source::SourceFile,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<FnCtx<'p>> {
+    let wanted = |def: &FunctionDef| wanted(source.slice(def.span));
     let mut out = Vec::new();
     let middleware_module = source.module.contains("middleware");
     for stmt in scope_statements(&source.ast.body) {
@@ -178,7 +178,10 @@ fn file_functions<'p>(
                 } else {
                     "view"
                 };
-                for nested in std::iter::once(def).chain(crate::syntax::all_functions(&def.body)) {
+                for nested in std::iter::once(def)
+                    .chain(crate::syntax::all_functions(&def.body))
+                    .filter(|d| wanted(d))
+                {
                     out.push(FnCtx {
                         file,
                         def: nested,
@@ -189,12 +192,15 @@ fn file_functions<'p>(
                 }
             }
             Stmt::Class(c) => {
+                if !c.methods().any(wanted) {
+                    continue;
+                }
                 let class = project.class_for(&format!("{}.{}", source.module, c.name));
                 let middleware = middleware_module
                     || c.method("__call__").is_some()
                     || c.method("process_request").is_some()
                     || c.method("process_view").is_some();
-                for def in c.methods() {
+                for def in c.methods().filter(|d| wanted(d)) {
                     out.push(FnCtx {
                         file,
                         def,
@@ -253,9 +259,7 @@ pub fn certificate_read(e: &Expr) -> Option<(String, bool)> {
             }
             (container(receiver)?, call.args.first()?.as_str()?)
         }
-        Expr::Compare {
-            left, comparators, ..
-        } => (container(comparators.first()?)?, left.as_str()?),
+        Expr::Compare(c) => (container(c.comparators.first()?)?, c.left.as_str()?),
         _ => return None,
     };
     let (header, from_header) = match container {
@@ -345,11 +349,11 @@ impl Taint {
                     span,
                 } => taint
                     .assignments
-                    .push((targets.clone(), value.clone(), *span)),
+                    .push((targets.to_vec(), (**value).clone(), *span)),
                 Stmt::Return {
                     value: Some(v),
                     span,
-                } => taint.returns.push((v.clone(), *span)),
+                } => taint.returns.push(((**v).clone(), *span)),
                 _ => {}
             }
         }

@@ -204,7 +204,7 @@ fn module_scope(file: &SourceFile) -> HashMap<String, String> {
             Stmt::Import { names, .. } => {
                 for n in names {
                     match &n.asname {
-                        Some(alias) => scope.insert(alias.clone(), n.name.clone()),
+                        Some(alias) => scope.insert(alias.to_string(), n.name.to_string()),
                         None => {
                             let head = n.name.split('.').next().unwrap_or(&n.name);
                             scope.insert(head.to_string(), head.to_string())
@@ -220,9 +220,9 @@ fn module_scope(file: &SourceFile) -> HashMap<String, String> {
             } => {
                 let base = absolute_module(file, module.as_deref(), *level);
                 for n in names.iter().filter(|n| n.name != "*") {
-                    let bound = n.asname.clone().unwrap_or_else(|| n.name.clone());
+                    let bound = n.asname.as_ref().unwrap_or(&n.name).to_string();
                     let qual = if base.is_empty() {
-                        n.name.clone()
+                        n.name.to_string()
                     } else {
                         format!("{base}.{}", n.name)
                     };
@@ -230,10 +230,10 @@ fn module_scope(file: &SourceFile) -> HashMap<String, String> {
                 }
             }
             Stmt::Class(c) => {
-                scope.insert(c.name.clone(), format!("{}.{}", file.module, c.name));
+                scope.insert(c.name.to_string(), format!("{}.{}", file.module, c.name));
             }
             Stmt::Function(f) => {
-                scope.insert(f.name.clone(), format!("{}.{}", file.module, f.name));
+                scope.insert(f.name.to_string(), format!("{}.{}", file.module, f.name));
             }
             _ => {}
         }
@@ -248,7 +248,7 @@ fn alias_assignments(file: &SourceFile, scope: &mut HashMap<String, String>) {
         let Stmt::Assign { targets, value, .. } = stmt else {
             continue;
         };
-        let qual = match value {
+        let qual = match &**value {
             Expr::Call(call) => call
                 .func
                 .dotted()

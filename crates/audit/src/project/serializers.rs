@@ -179,7 +179,7 @@ impl<'p> MetaReader<'p> {
                 .iter()
                 .filter_map(|e| Some((e.as_str()?.to_string(), e.span())))
                 .collect(),
-            Expr::Str { value, span } if value != "__all__" => vec![(value.clone(), *span)],
+            Expr::Str { value, span } if &**value != "__all__" => vec![(value.to_string(), *span)],
             Expr::Name { id, .. } => self
                 .get(id)
                 .map(|(f, v, _)| self.strings(f, v, depth + 1))

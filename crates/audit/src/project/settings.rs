@@ -104,7 +104,7 @@ pub fn assignments(file: &SourceFile) -> impl Iterator<Item = (&str, &Expr)> {
         Stmt::Assign { targets, value, .. } => targets
             .iter()
             .filter_map(Expr::as_name)
-            .map(|name| (name, value))
+            .map(|name| (name, &**value))
             .collect::<Vec<_>>(),
         _ => Vec::new(),
     })
@@ -122,7 +122,7 @@ pub fn setting(file_id: FileId, file: &SourceFile, name: &str) -> Option<Setting
                 file: file_id,
                 span: *span,
             },
-            value: value.clone(),
+            value: (**value).clone(),
         }),
         _ => None,
     })

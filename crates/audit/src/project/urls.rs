@@ -87,13 +87,15 @@ impl<'p> Collector<'p, '_> {
                 {
                     value
                 }
-                Stmt::Expr {
-                    value: Expr::Call(call),
-                    ..
-                } if is_urlpatterns_extend(call) => match call.args.first() {
-                    Some(arg) => arg,
-                    None => continue,
-                },
+                Stmt::Expr { value, .. }
+                    if let Expr::Call(call) = &**value
+                        && is_urlpatterns_extend(call) =>
+                {
+                    match call.args.first() {
+                        Some(arg) => arg,
+                        None => continue,
+                    }
+                }
                 _ => continue,
             };
             self.entries(file, value, prefix, depth);
@@ -164,7 +166,7 @@ impl<'p> Collector<'p, '_> {
             other => other,
         };
         let module = match arg {
-            Expr::Str { value, .. } => Some(value.clone()),
+            Expr::Str { value, .. } => Some(value.to_string()),
             Expr::Name { .. } | Expr::Attr { .. } if !is_router_urls(arg) => {
                 self.project.qual(file, arg)
             }
@@ -324,11 +326,11 @@ fn registrations<'p>(project: &'p Project, file: FileId, name: &str) -> Vec<&'p 
         .body
         .iter()
         .filter_map(|stmt| match stmt {
-            Stmt::Expr {
-                value: Expr::Call(call),
-                ..
-            } => match call.method() {
-                Some((Expr::Name { id, .. }, "register")) if id == name => Some(&**call),
+            Stmt::Expr { value, .. } => match &**value {
+                Expr::Call(call) => match call.method() {
+                    Some((Expr::Name { id, .. }, "register")) if id == name => Some(&**call),
+                    _ => None,
+                },
                 _ => None,
             },
             _ => None,

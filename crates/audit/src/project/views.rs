@@ -240,7 +240,7 @@ fn extra_actions(project: &Project, class: ClassId) -> Vec<Action> {
                 })
                 .unwrap_or_else(|| vec!["get".to_string()]);
             out.push(Action {
-                name: m.name.clone(),
+                name: m.name.to_string(),
                 detail: call.flag("detail"),
                 methods,
                 url_path: Some(
@@ -288,7 +288,7 @@ fn function_view(project: &Project, file: FileId, f: &FunctionDef) -> Option<Vie
         None => (default_permissions(project), None),
     };
     Some(View {
-        name: f.name.clone(),
+        name: f.name.to_string(),
         class: None,
         loc: Loc {
             file,

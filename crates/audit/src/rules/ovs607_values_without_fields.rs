@@ -291,7 +291,7 @@ fn report(
     out.push(ctx.finding(
         &META,
         Report {
-            subject: f.name.clone(),
+            subject: f.name.to_string(),
             key: snippet,
             title: format!("{} of {model_name} without a field list", d.what),
             message: format!(
