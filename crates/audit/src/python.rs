@@ -5,7 +5,8 @@
 //! change to this file alone.
 
 use crate::syntax::{
-    Call, ClassDef, CmpOp, Comparison, Expr, FunctionDef, Ident, ImportName, Keyword, Module, Span, Stmt,
+    Call, ClassDef, CmpOp, Comparison, Expr, FunctionDef, Ident, ImportName, Keyword, Module, Span,
+    Stmt,
 };
 use ruff_python_ast as ast;
 use ruff_python_ast::visitor::{self, Visitor};

@@ -501,7 +501,15 @@ mod tests {
     /// that grows one of them should be boxed).
     #[test]
     fn nodes_stay_small() {
-        assert!(std::mem::size_of::<Expr>() <= 48, "{}", std::mem::size_of::<Expr>());
-        assert!(std::mem::size_of::<Stmt>() <= 56, "{}", std::mem::size_of::<Stmt>());
+        assert!(
+            std::mem::size_of::<Expr>() <= 48,
+            "{}",
+            std::mem::size_of::<Expr>()
+        );
+        assert!(
+            std::mem::size_of::<Stmt>() <= 56,
+            "{}",
+            std::mem::size_of::<Stmt>()
+        );
     }
 }
