@@ -81,6 +81,7 @@ const MODULE_WORDS: &[&str] = &[
     "serializer_class",
     "Serializer",
     "fields",
+    "Router",
 ];
 
 /// An automaton that answers "does this text mention any of these words?".
@@ -257,6 +258,19 @@ impl Selector<'_> {
     fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) -> bool {
         match &s.kind {
             Kind::Import => {}
+            // One line at module level: kept when it can be an alias (`User = get_user_model()`,
+            // `Base = serializers.ModelSerializer`), a setting or a route; in a class, always
+            // (fields, `Meta` options, view attributes).
+            Kind::Other if s.is_one_line() && !in_class => {
+                if !self.statement_needed(s) && !is_alias(self.text(s)) {
+                    cuts.push(Cut {
+                        start: s.start,
+                        end: s.end,
+                        stand_in: StandIn::Nothing,
+                    });
+                    return false;
+                }
+            }
             _ if s.is_one_line() => {}
             Kind::Class(members) => {
                 let first_cut = cuts.len();
@@ -313,6 +327,24 @@ impl Selector<'_> {
         }
         true
     }
+}
+
+/// `name = dotted.name` or `name = get_user_model()`: an assignment the index resolves names
+/// through.
+fn is_alias(statement: &[u8]) -> bool {
+    let Some(eq) = memchr::memchr(b'=', statement) else {
+        return false;
+    };
+    let value = statement[eq + 1..].trim_ascii();
+    let value = value
+        .iter()
+        .position(|&b| b == b'#')
+        .map_or(value, |p| value[..p].trim_ascii_end());
+    let dotted = !value.is_empty()
+        && value
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80);
+    dotted || value.ends_with(b"get_user_model()")
 }
 
 /// Whether a word found at `start..end` is what a rule reads, not a near miss:
@@ -381,6 +413,15 @@ mod tests {
         assert_eq!(select(src), "");
         let src = "class A:\n    def f(self):\n        return 1\n";
         assert_eq!(select(src), "class A:\n    def f(): 0\n");
+    }
+
+    #[test]
+    fn module_one_liners_stay_when_they_can_alias_route_or_configure() {
+        let src = "User = get_user_model()\nBase = serializers.ModelSerializer  # the base\nDEBUG = True\nrouter.register('x', XViewSet)\nlogger = logging.getLogger(__name__)\nCOLOURS = ['red']\nclass A:\n    colour = 'red'\n";
+        assert_eq!(
+            select(src),
+            "User = get_user_model()\nBase = serializers.ModelSerializer  # the base\nDEBUG = True\nrouter.register('x', XViewSet)\nclass A:\n    colour = 'red'\n"
+        );
     }
 
     #[test]

@@ -165,6 +165,10 @@ fn file_functions<'p>(
     source: &'p crate::source::SourceFile,
     wanted: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<FnCtx<'p>> {
+    if !wanted(source.text.as_str()) {
+        // Nothing in the file: no function of it.
+        return Vec::new();
+    }
     let wanted = |def: &FunctionDef| wanted(source.slice(def.span));
     let mut out = Vec::new();
     let middleware_module = source.module.contains("middleware");
