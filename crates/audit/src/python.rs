@@ -30,34 +30,30 @@ pub fn parse(source: &str) -> (Module, Vec<SyntaxError>) {
 /// Parse a selection of a file (pieces of it, see `select`): spans are offsets in the file.
 /// `pieces` holds `(offset in source, offset in the file)` of each piece, in order.
 pub fn parse_pieces(source: &str, pieces: &[(u32, u32)]) -> (Module, Vec<SyntaxError>) {
-    PIECES.set(pieces.to_vec());
+    PIECES.with_borrow_mut(|p| p.extend_from_slice(pieces));
     let lowered = parse(source);
-    PIECES.take();
+    PIECES.with_borrow_mut(Vec::clear);
     lowered
 }
 
 thread_local! {
     /// The pieces of the selection being lowered (empty: the source is the whole file). A
     /// thread-local because `span` is called from every lowering function.
-    static PIECES: std::cell::Cell<Vec<(u32, u32)>> = const { std::cell::Cell::new(Vec::new()) };
+    static PIECES: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn in_file(offset: u32) -> u32 {
-    PIECES.with(|cell| {
-        let pieces = cell.take();
-        let mapped = match pieces.partition_point(|&(at, _)| at <= offset) {
+    PIECES.with_borrow(
+        |pieces| match pieces.partition_point(|&(at, _)| at <= offset) {
             0 => offset,
             i => {
                 let (at, file) = pieces[i - 1];
                 file + (offset - at)
             }
-        };
-        cell.set(pieces);
-        mapped
-    })
+        },
+    )
 }
 
-/// The parser's tree, lowered.
 fn lower(parsed: ruff_python_parser::Parsed<ast::ModModule>) -> (Module, Vec<SyntaxError>) {
     let errors = parsed
         .errors()
