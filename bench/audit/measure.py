@@ -3,7 +3,9 @@
 Called by scripts/bench-audit.sh as
     measure.py --runs 3 --files N --lines N --cwd DIR --out DIR "name|command ..." ...
 Each command runs RUNS times in turn (round robin, so a slow phase of the machine hits every
-tool alike); its stdout and stderr go to OUT/<name>.<run>.{out,err}. Exit status 0 and 1
+tool alike), and each round starts one tool later than the one before: the run that follows
+another tool's minutes of memory churn (Bandit's) is not always the same tool's. Its stdout
+and stderr go to OUT/<name>.<run>.{out,err}. Exit status 0 and 1
 count as success (1 is "findings" for overshare and Bandit); anything else stops the benchmark
 with the tool's stderr, since a run that failed early would look fast.
 """
@@ -35,7 +37,8 @@ def main() -> int:
 
     times: dict[str, list[float]] = {name: [] for name, _ in tools}
     for run in range(1, args.runs + 1):
-        for name, argv in tools:
+        start = (run - 1) % len(tools)
+        for name, argv in tools[start:] + tools[:start]:
             stdout = out / f"{name}.{run}.out"
             stderr = out / f"{name}.{run}.err"
             with stdout.open("wb") as so, stderr.open("wb") as se:

@@ -5,9 +5,11 @@
 //! that index:
 //!
 //! ```text
-//! paths ─► walk (ignore: .gitignore, no virtualenvs, no migrations)
-//!       ─► parse each file once, in parallel (rayon; ruff's parser behind `python`, recovering
-//!          from syntax errors)
+//! paths ─► walk (ignore: .gitignore, no virtualenvs, no migrations), in parallel; on the
+//!          walker's threads, each file is
+//!       ─► outlined and cut to what a rule can read (`outline`, `select`)
+//!       ─► parsed (ruff's parser behind `python`, recovering from syntax errors) and lowered
+//!          into our tree with the file's own offsets
 //!       ─► Project index: imports and aliases, classes and inheritance, models (and Django's
 //!          `auth.User`), serializers and what they expose, views, routes, settings, and how
 //!          client-certificate identity flows through the code
@@ -155,9 +157,9 @@ struct Read {
     read: usize,
 }
 
-/// Read and parse one file (on a walker thread). The file is read into the thread's buffer:
-/// only what is parsed of it is kept (on this kind of machine, fresh memory costs more than
-/// the parse).
+/// Read and parse one file (on a walker thread). The file is read into the thread's buffer,
+/// which the next file reuses: only what is parsed of it is kept (memory a process touches for
+/// the first time costs the kernel a zeroed page, which adds up over thousands of files).
 fn read_file(path: &std::path::Path, full_parse: bool) -> std::io::Result<Read> {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };

@@ -1,31 +1,32 @@
 //! What to parse: the statements an audit rule can read, chosen before parsing.
 //!
 //! Most of a large code base is function bodies no rule looks into (tests, ORM internals,
-//! template tags). Parsing them is most of an audit's time, so each file is first outlined
-//! (`outline`, no parse) and matched against anchors (one Aho-Corasick pass per file), and the
-//! parser then reads a copy of the file in which the statements no rule needs are blanked out
-//! with spaces: every byte offset stays the same, so spans, lines and snippets still point into
-//! the real file.
+//! template tags). Parsing them was most of an audit's time, so each file is first outlined
+//! (`outline`: statement boundaries, no parse), and the parser then reads the file with the
+//! statements no rule needs cut out. [`Selection::pieces`] says where each piece of what is
+//! parsed comes from, and the lowering maps every span back (`python::parse_pieces`): spans,
+//! lines and snippets point into the real file.
 //!
-//! Kept, always: imports; class headers and their members' headers (inheritance, routes,
-//! `project.method` lookups); one-line statements (aliases, fields, settings). Kept whole:
-//! - classes that are, or are ancestors of, serializers, views, models, permissions,
-//!   authentication backends and middleware (by base name, through the whole project: a
-//!   mixin that a view inherits `get_queryset` from is kept with the view);
-//! - functions whose text mentions what a rule reads in function bodies: `.values()`,
-//!   `.values_list(`, `model_to_dict`, `serialize(`, `authenticate`, `get_response`,
-//!   permission hooks, `@api_view`, the words `verify`/`VERIFY`, or a request container
-//!   (`META`, `headers`, `environ`) together with a client-certificate word (`ssl`, `tls`,
-//!   `cert`, `client_`, `amzn`);
-//! - multi-line statements that mention an import, a route (`urlpatterns`, `path(`, …) or a
-//!   setting a rule reads;
-//! - every statement of `urls.py` and settings modules.
+//! Kept:
+//! - imports, class headers, and every class-level statement (fields, `Meta` options, view
+//!   attributes);
+//! - at module level, one-line statements that can alias a name (`User = get_user_model()`,
+//!   `Base = serializers.ModelSerializer`), and any statement that mentions an import, a route
+//!   (`urlpatterns`, `path(`, `register(`, …) or a setting a rule reads;
+//! - the methods the project index reads by name, in any class ([`READ_METHODS`]), and the
+//!   header of a method with an `@action` decorator;
+//! - functions whose text mentions what a rule reads in a body: `.values()`, `.values_list(`,
+//!   `model_to_dict`, `serialize(`, `@api_view`, `permission_classes`, the words
+//!   `verify`/`VERIFY`, or a request container (`META`, `headers`, `environ`) together with a
+//!   client-certificate word (`ssl`, `tls`, `cert`, `client_`, `amzn`);
+//! - all of `urls.py` and settings modules.
 //!
-//! A blanked function keeps its header and gets a `0` as its body. When the blanked copy does
-//! not parse cleanly (the outline can be fooled by exotic f-strings), the file is parsed whole,
-//! so a selection can cost time but never a syntax error that is not in the file.
-//! `AuditOptions::full_parse` turns the selection off; a test and the benchmark check that
-//! both give the same findings.
+//! Every other function stays as `def name(): 0` with its name where it is in the file (a
+//! route's view, `project.method` and the scopes still find it). When the outline cannot
+//! follow a file, or the selection does not parse cleanly, the file is parsed whole: a
+//! selection can cost time but never report a syntax error that is not in the file.
+//! `AuditOptions::full_parse` turns the selection off; `tests/selection.rs` and the benchmark
+//! check that both give the same findings.
 
 use crate::outline::{self, Kind, Statement};
 use aho_corasick::AhoCorasick;
@@ -60,7 +61,7 @@ const DECORATOR_WORDS: &[&str] = &["action"];
 const CONTAINER_WORDS: &[&str] = &["META", "headers", "environ"];
 /// Words in client-certificate header names (matched ignoring case).
 const CERTIFICATE_WORDS: &[&str] = &["ssl", "tls", "cert", "client_", "client-", "amzn"];
-/// Words that make a multi-line module or class-level statement worth parsing.
+/// Words that make a module-level statement worth parsing.
 const MODULE_WORDS: &[&str] = &[
     "import",
     "urlpatterns",
