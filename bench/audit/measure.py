@@ -37,8 +37,8 @@ def main() -> int:
 
     times: dict[str, list[float]] = {name: [] for name, _ in tools}
     for run in range(1, args.runs + 1):
-        start = (run - 1) % len(tools)
-        for name, argv in tools[start:] + tools[:start]:
+        first = (run - 1) % len(tools)
+        for name, argv in tools[first:] + tools[:first]:
             stdout = out / f"{name}.{run}.out"
             stderr = out / f"{name}.{run}.err"
             with stdout.open("wb") as so, stderr.open("wb") as se:
