@@ -161,7 +161,7 @@ struct Cut {
 
 enum StandIn {
     Nothing,
-    /// A `0` (indented like the file's range) that keeps an emptied body valid.
+    /// A `0` (indented like the file's range) standing for a function's body.
     Body {
         indent: (u32, u32),
     },
@@ -246,87 +246,69 @@ impl Selector<'_> {
         MODULE.is_match(self.text(s)) || self.function_needed(s)
     }
 
-    /// Cut what no rule reads out of a block; `true` when anything of it is left. `kept`: the
-    /// block is the body of a kept class (its class-level statements all stay).
-    fn block(&self, block: &[Statement], kept: bool, cuts: &mut Vec<Cut>) -> bool {
-        let mut left = false;
+    /// Cut what no rule reads out of a block (the module, or a class body: `in_class`). A
+    /// class body never ends up empty: its class-level statements stay and its methods become
+    /// stubs.
+    fn block(&self, block: &[Statement], in_class: bool, cuts: &mut Vec<Cut>) {
         for s in block {
-            left |= self.statement(s, kept, cuts);
+            self.statement(s, in_class, cuts);
         }
-        left
     }
 
-    fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) -> bool {
+    fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) {
+        let cut_out = |cuts: &mut Vec<Cut>| {
+            cuts.push(Cut {
+                start: s.start,
+                end: s.end,
+                stand_in: StandIn::Nothing,
+            })
+        };
         match &s.kind {
             Kind::Import => {}
-            // One line at module level: kept when it can be an alias (`User = get_user_model()`,
-            // `Base = serializers.ModelSerializer`), a setting or a route; in a class, always
-            // (fields, `Meta` options, view attributes).
-            Kind::Other if s.is_one_line() && !in_class => {
-                if !self.statement_needed(s) && !is_alias(self.text(s)) {
-                    cuts.push(Cut {
-                        start: s.start,
-                        end: s.end,
-                        stand_in: StandIn::Nothing,
-                    });
-                    return false;
-                }
-            }
-            _ if s.is_one_line() => {}
-            Kind::Class(members) => {
-                let first_cut = cuts.len();
-                if !self.block(members, true, cuts) {
-                    // Nothing of the body is left: a placeholder keeps the class valid.
-                    if let (Some(cut), Some(first)) = (cuts.get_mut(first_cut), members.first()) {
-                        cut.stand_in = StandIn::Body {
-                            indent: (first.start, first.first),
-                        };
-                    }
-                }
-            }
-            &Kind::Def(name_start, name_end) => {
-                let name = &self.file[name_start as usize..name_end as usize];
-                if READ_METHODS.contains(&name) || self.function_needed(s) {
-                    return true;
-                }
-                let Some(body) = s.body else {
-                    return true;
-                };
-                let head = &self.text[s.first as usize..s.head_end as usize];
-                if head.starts_with(b"@") && DECORATOR.is_match(head) {
-                    // Its decorators are read: keep the header, stub the body.
-                    let line = memchr::memrchr(b'\n', &self.text[..body as usize])
-                        .map_or(0, |p| p as u32 + 1);
-                    cuts.push(Cut {
-                        start: s.head_end,
-                        end: s.end,
-                        stand_in: StandIn::Body {
-                            indent: (line, body),
-                        },
-                    });
-                } else {
-                    cuts.push(Cut {
-                        start: s.start,
-                        end: s.end,
-                        stand_in: StandIn::Stub {
-                            indent: (s.start, s.first),
-                            name: (name_start, name_end),
-                        },
-                    });
-                }
-            }
-            Kind::Other => {
-                if !in_class && !self.statement_needed(s) {
-                    cuts.push(Cut {
-                        start: s.start,
-                        end: s.end,
-                        stand_in: StandIn::Nothing,
-                    });
-                    return false;
-                }
-            }
+            Kind::Class(members) => self.block(members, true, cuts),
+            &Kind::Def(name_start, name_end) => self.function(s, (name_start, name_end), cuts),
+            // Everything in a class stays (fields, `Meta` options, view attributes).
+            Kind::Other if in_class => {}
+            // At module level, a line that can alias a name (`User = get_user_model()`,
+            // `Base = serializers.ModelSerializer`) stays, and any statement that mentions an
+            // import, a route or a setting.
+            Kind::Other if s.is_one_line() && is_alias(self.text(s)) => {}
+            Kind::Other if !self.statement_needed(s) => cut_out(cuts),
+            Kind::Other => {}
         }
-        true
+    }
+
+    /// A function stays when a rule reads its body; else it becomes a stub (or, when its
+    /// decorators are read, its header over a `0`).
+    fn function(&self, s: &Statement, name: (u32, u32), cuts: &mut Vec<Cut>) {
+        let name_text = &self.file[name.0 as usize..name.1 as usize];
+        if s.is_one_line() || READ_METHODS.contains(&name_text) || self.function_needed(s) {
+            return;
+        }
+        let Some(body) = s.body else {
+            return;
+        };
+        let head = &self.text[s.first as usize..s.head_end as usize];
+        if head.starts_with(b"@") && DECORATOR.is_match(head) {
+            let line =
+                memchr::memrchr(b'\n', &self.text[..body as usize]).map_or(0, |p| p as u32 + 1);
+            cuts.push(Cut {
+                start: s.head_end,
+                end: s.end,
+                stand_in: StandIn::Body {
+                    indent: (line, body),
+                },
+            });
+        } else {
+            cuts.push(Cut {
+                start: s.start,
+                end: s.end,
+                stand_in: StandIn::Stub {
+                    indent: (s.start, s.first),
+                    name,
+                },
+            });
+        }
     }
 }
 
@@ -408,9 +390,8 @@ mod tests {
     }
 
     #[test]
-    fn a_class_left_empty_gets_a_placeholder() {
+    fn module_blocks_without_anchors_go_and_class_bodies_keep_a_statement() {
         let src = "if True:\n    class A:\n        X = {\n            1: 2,\n        }\n";
-        // Class-level statements are kept; a module-level `if` without anchors is not.
         assert_eq!(select(src), "");
         let src = "class A:\n    def f(self):\n        return 1\n";
         assert_eq!(select(src), "class A:\n    def f(): 0\n");
