@@ -16,7 +16,7 @@ pub struct Loc {
 /// What the audit keeps of a file's text: the text it parsed (the whole file, or the file with
 /// blocks no rule reads cut out, see `select`), where each piece of it is in the file, and the
 /// file's line starts. Offsets everywhere else are the file's; this maps them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Text {
     text: String,
     /// `(offset in text, offset in the file)` of each piece, in order; empty when `text` is
