@@ -7,10 +7,12 @@
 //!   certificate, filled in from a certificate generated here.
 //! - [`active::preview`]: what `--active` says it will do before it sends anything.
 
+mod common;
 use base64::Engine;
+use common::trust;
 use overshare_contract::load_str;
 use overshare_exchange::{Exchange, FailureKind, PlannedOperation};
-use overshare_identity::{CertSource, ClientCert, TrustAnchors};
+use overshare_identity::{CertSource, ClientCert};
 use overshare_probe::phases::{active, forged_headers};
 use overshare_probe::{Planned, ProbeSettings, Prober, ScanIdentity, Sender};
 use rcgen::{
@@ -138,14 +140,6 @@ async fn answer(mut stream: TcpStream, log: Arc<Mutex<Vec<Seen>>>) {
         )
         .await;
     let _ = stream.shutdown().await;
-}
-
-fn trust() -> (tempfile::TempDir, TrustAnchors) {
-    let dir = tempfile::tempdir().unwrap();
-    let pki = overshare_demo::DemoPki::generate().unwrap();
-    let paths = pki.write_to(dir.path()).unwrap();
-    let trust = TrustAnchors::from_pem_file(&paths.ca).unwrap();
-    (dir, trust)
 }
 
 fn new_prober(settings: ProbeSettings) -> (tempfile::TempDir, Prober) {
@@ -400,23 +394,6 @@ fn victim(dir: &Path, organisation: &str) -> ClientCert {
     ClientCert::load("partner-b", &source, &|_| None).expect("the victim's certificate loads")
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 /// The DER inside a PEM text.
 fn pem_der(pem: &str) -> Vec<u8> {
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
@@ -512,7 +489,10 @@ fn every_family_is_filled_in_from_the_victims_certificate() {
         !escaped.contains(['\n', '\r', ' ', '+', '/', '=']),
         "{escaped}"
     );
-    let pem = percent_decode(escaped);
+    let pem = percent_encoding::percent_decode_str(escaped)
+        .decode_utf8()
+        .expect("percent-encoded UTF-8")
+        .into_owned();
     assert!(pem.lines().all(|l| l.len() <= 64), "PEM lines of 64: {pem}");
     assert_eq!(pem_der(&pem), der, "the victim's own certificate");
 

@@ -1,8 +1,9 @@
 //! A hostile or broken server must never crash, hang or exhaust the scanner. Each test starts
 //! its own raw HTTP server on 127.0.0.1 (OS-chosen port) that misbehaves in one way.
 
+mod common;
+use common::trust;
 use overshare_exchange::{Exchange, FailureKind, PlannedOperation};
-use overshare_identity::TrustAnchors;
 use overshare_probe::{BodyLimits, Planned, ProbeSettings, Prober, ScanIdentity, Sender};
 use std::io::Write;
 use std::sync::Arc;
@@ -70,14 +71,6 @@ fn respond(bytes: Vec<u8>) -> Behaviour {
             let _ = stream.shutdown().await;
         })
     })
-}
-
-fn trust() -> (tempfile::TempDir, TrustAnchors) {
-    let dir = tempfile::tempdir().unwrap();
-    let pki = overshare_demo::DemoPki::generate().unwrap();
-    let paths = pki.write_to(dir.path()).unwrap();
-    let trust = TrustAnchors::from_pem_file(&paths.ca).unwrap();
-    (dir, trust)
 }
 
 fn prober(
