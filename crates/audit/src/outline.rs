@@ -78,12 +78,15 @@ fn logical_lines(src: &[u8]) -> Option<Vec<Line>> {
     while i < src.len() {
         let start = i;
         let mut indent = 0u32;
-        while let Some(&b) = src.get(i) {
-            match b {
-                b' ' => indent += 1,
+        loop {
+            // Spaces first: nearly every indentation is spaces only.
+            let spaces = src[i..].iter().take_while(|&&b| b == b' ').count();
+            indent += spaces as u32;
+            i += spaces;
+            match src.get(i) {
                 // Python's rule: a tab advances to the next multiple of 8.
-                b'\t' => indent = (indent / 8 + 1) * 8,
-                b'\x0c' => indent = 0,
+                Some(b'\t') => indent = (indent / 8 + 1) * 8,
+                Some(b'\x0c') => indent = 0,
                 _ => break,
             }
             i += 1;
@@ -133,13 +136,46 @@ static SPECIAL: [bool; 256] = {
     t
 };
 
+/// The first byte at or after `i` that changes the scanner's state (`src.len()` if none).
+///
+/// Most of a file's bytes are plain (names, operators, spaces), in runs of ten to thirty
+/// between two special ones: comparing sixteen at a time against the twelve special values
+/// halves the outline's time. Written by hand because `memchr` looks for at most three bytes.
+fn next_special(src: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        const SPECIALS: [u8; 12] = *b"#'\"()[]{}\\\n\r";
+        while i + 16 <= src.len() {
+            // SAFETY: SSE2 is part of x86_64; the load reads src[i..i + 16], in bounds.
+            let mask = unsafe {
+                let chunk = _mm_loadu_si128(src.as_ptr().add(i).cast::<__m128i>());
+                let mut hits = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(SPECIALS[0] as i8));
+                for &b in &SPECIALS[1..] {
+                    hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b as i8)));
+                }
+                _mm_movemask_epi8(hits)
+            };
+            if mask != 0 {
+                return i + mask.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    while i < src.len() && !SPECIAL[src[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// The end (after the newline) of the logical line that starts at `i`.
 fn logical_end(src: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 0u32;
     loop {
-        while i < src.len() && !SPECIAL[src[i] as usize] {
-            i += 1;
-        }
+        i = next_special(src, i);
         let Some(&b) = src.get(i) else {
             return (depth == 0).then_some(src.len());
         };
@@ -168,7 +204,7 @@ fn logical_end(src: &[u8], mut i: usize) -> Option<usize> {
 
 /// The end of the string literal whose opening quote is at `i`. Prefixes do not matter: in
 /// every kind of string a backslash keeps the next character from closing it.
-fn string_end(src: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn string_end(src: &[u8], i: usize) -> Option<usize> {
     let q = src[i];
     if src.get(i + 1) == Some(&q) && src.get(i + 2) == Some(&q) {
         let mut j = i + 3;
@@ -324,6 +360,28 @@ mod tests {
                 Kind::Class(members) => format!("class [{}]", kinds(text, members).join(";")),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_wide_special_byte_search_agrees_with_the_byte_table() {
+        // Every special byte at every offset of a 40-byte run (both sides of the 16-byte
+        // steps), and runs with none.
+        for special in b"#'\"()[]{}\\\n\r" {
+            for at in 0..40 {
+                let mut src = vec![b'a'; 40];
+                src[at] = *special;
+                for from in 0..=at {
+                    assert_eq!(
+                        next_special(&src, from),
+                        at,
+                        "{special} at {at} from {from}"
+                    );
+                }
+                assert_eq!(next_special(&src, at + 1), src.len());
+            }
+        }
+        let plain: Vec<u8> = (0u8..=255).filter(|b| !SPECIAL[*b as usize]).collect();
+        assert_eq!(next_special(&plain, 0), plain.len());
     }
 
     #[test]

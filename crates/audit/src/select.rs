@@ -15,14 +15,18 @@
 //!   (`urlpatterns`, `path(`, `register(`, …) or a setting a rule reads;
 //! - the methods the project index reads by name, in any class ([`READ_METHODS`]), and the
 //!   header of a method with an `@action` decorator;
-//! - functions whose text mentions what a rule reads in a body: `.values()`, `.values_list(`,
+//! - functions whose text mentions what a rule reads in a body: `.values()` (with a queryset
+//!   word: `objects`, `queryset`, `_default_manager`), `.values_list(`,
 //!   `model_to_dict`, `serialize(`, `@api_view`, `permission_classes`, the words
 //!   `verify`/`VERIFY`, or a request container (`META`, `headers`, `environ`) together with a
 //!   client-certificate word (`ssl`, `tls`, `cert`, `client_`, `amzn`);
 //! - all of `urls.py` and settings modules.
 //!
-//! Every other function stays as `def name(): 0` with its name where it is in the file (a
-//! route's view, `project.method` and the scopes still find it). When the outline cannot
+//! Every other module-level function stays as `def name(): 0` with its name where it is in the
+//! file (the scopes still find it), and so does a method whose existence the index reads
+//! (`create` in a viewset, `post` in an `APIView`: `views::is_read_by_existence`); other methods
+//! are cut out (most of a large project's functions are tests' and helpers' methods, which no
+//! rule reads in any way). A class body left with nothing is given a `0`. When the outline cannot
 //! follow a file, or the selection does not parse cleanly, the file is parsed whole: a
 //! selection can cost time but never report a syntax error that is not in the file.
 //! `AuditOptions::full_parse` turns the selection off; `tests/selection.rs` and the benchmark
@@ -61,6 +65,10 @@ const DECORATOR_WORDS: &[&str] = &["action"];
 const CONTAINER_WORDS: &[&str] = &["META", "headers", "environ"];
 /// Words in client-certificate header names (matched ignoring case).
 const CERTIFICATE_WORDS: &[&str] = &["ssl", "tls", "cert", "client_", "client-", "amzn"];
+/// What a function that makes a queryset says (see `ovs607_values_without_fields`: a receiver
+/// is a queryset when it goes through `objects`, `_default_manager`, a `queryset` attribute or
+/// `get_queryset()`, or is a local name bound to one of those).
+const QUERYSET_WORDS: &[&str] = &["objects", "_default_manager", "queryset"];
 /// Words that make a module-level statement worth parsing.
 const MODULE_WORDS: &[&str] = &[
     "import",
@@ -94,11 +102,14 @@ fn words(words: &[&str], caseless: bool) -> AhoCorasick {
         .expect("valid anchors")
 }
 
-static STRONG: LazyLock<AhoCorasick> = LazyLock::new(|| words(STRONG_WORDS, false));
+/// The strong words, then the container words: found in one pass over each file (see
+/// `Anchor`).
+static ANCHORS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| words(&[STRONG_WORDS, CONTAINER_WORDS].concat(), false));
 static MODULE: LazyLock<AhoCorasick> = LazyLock::new(|| words(MODULE_WORDS, false));
 static DECORATOR: LazyLock<AhoCorasick> = LazyLock::new(|| words(DECORATOR_WORDS, false));
-static CONTAINER: LazyLock<AhoCorasick> = LazyLock::new(|| words(CONTAINER_WORDS, false));
 static CERTIFICATE: LazyLock<AhoCorasick> = LazyLock::new(|| words(CERTIFICATE_WORDS, true));
+static QUERYSET: LazyLock<AhoCorasick> = LazyLock::new(|| words(QUERYSET_WORDS, false));
 
 /// Methods whose bodies the project index reads (views' scoping and serializer choice,
 /// permission and authentication hooks, middleware entry points): kept in every class.
@@ -134,9 +145,18 @@ impl<'t> Scanned<'t> {
     /// reads cut out.
     pub fn selection(&self) -> Option<Selection> {
         let block = self.outline.as_ref()?;
+        let text = self.text.as_bytes();
         let selector = Selector {
             file: self.text,
-            text: self.text.as_bytes(),
+            text,
+            anchors: ANCHORS
+                .find_iter(text)
+                .map(|m| Anchor {
+                    start: m.start() as u32,
+                    end: m.end() as u32,
+                    strong: m.pattern().as_usize() < STRONG_WORDS.len(),
+                })
+                .collect(),
         };
         let mut cuts = Vec::new();
         selector.block(block, false, &mut cuts);
@@ -175,8 +195,15 @@ enum StandIn {
 
 impl Selection {
     fn new(file: &str, cuts: &[Cut]) -> Selection {
-        let mut text = String::with_capacity(file.len() / 2);
-        let mut pieces = Vec::with_capacity(cuts.len() * 2 + 1);
+        // Sized exactly: the text is kept for the whole audit, for every file.
+        let (mut len, mut count) = (file.len(), 1);
+        for cut in cuts {
+            len -= (cut.end - cut.start) as usize;
+            len += cut.stand_in.len();
+            count += 1 + cut.stand_in.pieces();
+        }
+        let mut text = String::with_capacity(len);
+        let mut pieces = Vec::with_capacity(count);
         let mut pos = 0;
         for cut in cuts {
             pieces.push((text.len() as u32, pos as u32));
@@ -187,23 +214,52 @@ impl Selection {
                 StandIn::Body { indent } => {
                     pieces.push((text.len() as u32, cut.start));
                     text.push_str(range(indent));
-                    text.push_str("0\n");
+                    text.push_str(BODY);
                 }
                 StandIn::Stub { indent, name } => {
                     pieces.push((text.len() as u32, cut.start));
                     text.push_str(range(indent));
-                    text.push_str("def ");
+                    text.push_str(DEF);
                     pieces.push((text.len() as u32, name.0));
                     text.push_str(range(name));
                     pieces.push((text.len() as u32, name.1));
-                    text.push_str("(): 0\n");
+                    text.push_str(STUB_END);
                 }
             }
             pos = cut.end as usize;
         }
         pieces.push((text.len() as u32, pos as u32));
         text.push_str(&file[pos..]);
+        debug_assert_eq!((text.len(), pieces.len()), (len, count));
         Selection { text, pieces }
+    }
+}
+
+/// What stands in for a cut-out body, and the parts of a stub around the name.
+const BODY: &str = "0\n";
+const DEF: &str = "def ";
+const STUB_END: &str = "(): 0\n";
+
+impl StandIn {
+    /// Pieces it adds to the selection.
+    fn pieces(&self) -> usize {
+        match self {
+            StandIn::Nothing => 0,
+            StandIn::Body { .. } => 1,
+            StandIn::Stub { .. } => 3,
+        }
+    }
+
+    /// Bytes it adds to the selection.
+    fn len(&self) -> usize {
+        let width = |(from, to): (u32, u32)| (to - from) as usize;
+        match *self {
+            StandIn::Nothing => 0,
+            StandIn::Body { indent } => width(indent) + BODY.len(),
+            StandIn::Stub { indent, name } => {
+                width(indent) + DEF.len() + width(name) + STUB_END.len()
+            }
+        }
     }
 }
 
@@ -223,6 +279,16 @@ fn is_read_whole(path: &Path) -> bool {
 struct Selector<'a> {
     file: &'a str,
     text: &'a [u8],
+    /// Where the file mentions a strong or a container word, in order: one search of the file
+    /// instead of one per function and per word list.
+    anchors: Vec<Anchor>,
+}
+
+/// A strong word (`strong`) or a container word, at `start..end` in the file.
+struct Anchor {
+    start: u32,
+    end: u32,
+    strong: bool,
 }
 
 impl Selector<'_> {
@@ -235,10 +301,16 @@ impl Selector<'_> {
     /// A function is parsed when it mentions what a rule reads in function bodies.
     fn function_needed(&self, s: &Statement) -> bool {
         let text = self.text(s);
-        STRONG
-            .find_iter(text)
-            .any(|m| is_anchor(text, m.start(), m.end()))
-            || (CONTAINER.is_match(text) && CERTIFICATE.is_match(text))
+        let first = self.anchors.partition_point(|a| a.start < s.start);
+        let mut container = false;
+        for a in self.anchors[first..].iter().take_while(|a| a.end <= s.end) {
+            let (start, end) = ((a.start - s.start) as usize, (a.end - s.start) as usize);
+            if a.strong && is_anchor(text, start, end) {
+                return true;
+            }
+            container |= !a.strong;
+        }
+        container && CERTIFICATE.is_match(text)
     }
 
     /// Another statement is parsed for the same reasons, or for a module-level word.
@@ -246,50 +318,99 @@ impl Selector<'_> {
         MODULE.is_match(self.text(s)) || self.function_needed(s)
     }
 
+    /// The statement is one plain string literal (`"""Docstring."""`, `r'…'`), maybe
+    /// followed by a comment: the lowering makes nothing of it. F-strings, bytes and implicit
+    /// concatenations are not (they are lowered as expressions).
+    fn is_bare_string(&self, s: &Statement) -> bool {
+        let text = &self.text[..s.end as usize];
+        let mut quote = s.first as usize;
+        while quote < text.len() && matches!(text[quote], b'r' | b'R' | b'u' | b'U') {
+            quote += 1;
+        }
+        if quote - s.first as usize > 1 || !matches!(text.get(quote), Some(b'"' | b'\'')) {
+            return false;
+        }
+        outline::string_end(text, quote).is_some_and(|end| {
+            let rest = text[end..].trim_ascii_start();
+            rest.is_empty() || rest.starts_with(b"#")
+        })
+    }
+
     /// Cut what no rule reads out of a block (the module, or a class body: `in_class`). A
-    /// class body never ends up empty: its class-level statements stay and its methods become
-    /// stubs.
+    /// class body never ends up empty: when every member is cut, the last one leaves a `0`.
     fn block(&self, block: &[Statement], in_class: bool, cuts: &mut Vec<Cut>) {
+        let mut kept = false;
         for s in block {
-            self.statement(s, in_class, cuts);
+            kept |= self.statement(s, in_class, cuts);
+        }
+        if in_class
+            && !kept
+            && let (Some(last), Some(cut)) = (block.last(), cuts.last_mut())
+        {
+            // The last member was cut last (nothing of it was kept).
+            cut.stand_in = StandIn::Body {
+                indent: (last.start, last.first),
+            };
         }
     }
 
-    fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) {
-        let cut_out = |cuts: &mut Vec<Cut>| {
-            cuts.push(Cut {
-                start: s.start,
-                end: s.end,
-                stand_in: StandIn::Nothing,
-            })
-        };
+    /// Decide one statement; `false` when nothing of it is left.
+    fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) -> bool {
         match &s.kind {
-            Kind::Import => {}
-            Kind::Class(members) => self.block(members, true, cuts),
-            &Kind::Def(name_start, name_end) => self.function(s, (name_start, name_end), cuts),
-            // Everything in a class stays (fields, `Meta` options, view attributes).
-            Kind::Other if in_class => {}
+            Kind::Import => true,
+            Kind::Class(members) => {
+                self.block(members, true, cuts);
+                true
+            }
+            &Kind::Def(name_start, name_end) => {
+                self.function(s, (name_start, name_end), in_class, cuts)
+            }
+            // A class's docstring (or any bare string in it) is never read.
+            Kind::Other if in_class && self.is_bare_string(s) => {
+                cuts.push(Cut {
+                    start: s.start,
+                    end: s.end,
+                    stand_in: StandIn::Nothing,
+                });
+                false
+            }
+            // Everything else in a class stays (fields, `Meta` options, view attributes).
+            Kind::Other if in_class => true,
             // At module level, a line that can alias a name (`User = get_user_model()`,
             // `Base = serializers.ModelSerializer`) stays, and any statement that mentions an
             // import, a route or a setting.
-            Kind::Other if s.is_one_line() && is_alias(self.text(s)) => {}
-            Kind::Other if !self.statement_needed(s) => cut_out(cuts),
-            Kind::Other => {}
+            Kind::Other if s.is_one_line() && is_alias(self.text(s)) => true,
+            Kind::Other if !self.statement_needed(s) => {
+                cuts.push(Cut {
+                    start: s.start,
+                    end: s.end,
+                    stand_in: StandIn::Nothing,
+                });
+                false
+            }
+            Kind::Other => true,
         }
     }
 
     /// A function stays when a rule reads its body; else it becomes a stub (or, when its
-    /// decorators are read, its header over a `0`).
-    fn function(&self, s: &Statement, name: (u32, u32), cuts: &mut Vec<Cut>) {
+    /// decorators are read, its header over a `0`), or, for a method no rule reads in any way,
+    /// nothing. `false` when nothing of it is left.
+    fn function(
+        &self,
+        s: &Statement,
+        name: (u32, u32),
+        in_class: bool,
+        cuts: &mut Vec<Cut>,
+    ) -> bool {
         let name_text = &self.file[name.0 as usize..name.1 as usize];
         if s.is_one_line() || READ_METHODS.contains(&name_text) || self.function_needed(s) {
-            return;
+            return true;
         }
         let Some(body) = s.body else {
-            return;
+            return true;
         };
         let head = &self.text[s.first as usize..s.head_end as usize];
-        if head.starts_with(b"@") && DECORATOR.is_match(head) {
+        let stand_in = if head.starts_with(b"@") && DECORATOR.is_match(head) {
             let line =
                 memchr::memrchr(b'\n', &self.text[..body as usize]).map_or(0, |p| p as u32 + 1);
             cuts.push(Cut {
@@ -299,16 +420,22 @@ impl Selector<'_> {
                     indent: (line, body),
                 },
             });
+            return true;
+        } else if !in_class || crate::project::views::is_read_by_existence(name_text) {
+            StandIn::Stub {
+                indent: (s.start, s.first),
+                name,
+            }
         } else {
-            cuts.push(Cut {
-                start: s.start,
-                end: s.end,
-                stand_in: StandIn::Stub {
-                    indent: (s.start, s.first),
-                    name,
-                },
-            });
-        }
+            StandIn::Nothing
+        };
+        let kept = !matches!(stand_in, StandIn::Nothing);
+        cuts.push(Cut {
+            start: s.start,
+            end: s.end,
+            stand_in,
+        });
+        kept
     }
 }
 
@@ -331,8 +458,9 @@ fn is_alias(statement: &[u8]) -> bool {
 }
 
 /// Whether a word found at `start..end` is what a rule reads, not a near miss:
-/// - `.values(` only as `.values()`: with a field list (or named expressions) it is what the
-///   rule asks for;
+/// - `.values(` only as `.values()`, and in a function that names a queryset: with a field
+///   list (or named expressions) it is what the rule asks for, and `dict.values()` is not the
+///   rule's;
 /// - `.values_list(` only without fields (`values_list()`, `values_list(flat=True)`);
 /// - `serialize(` only as a function (`serialize(…)`, `serializers.serialize(…)`), not as the
 ///   method of some other object.
@@ -340,7 +468,9 @@ fn is_anchor(text: &[u8], start: usize, end: usize) -> bool {
     let word = &text[start..end];
     let args = text[end..].trim_ascii_start();
     if word == b"values(" {
-        args.starts_with(b")")
+        // `dict.values()` is everywhere; OVS607 reads `.values()` only on a queryset, which
+        // the function names (`Model.objects`, `self.queryset`, `get_queryset()`, a manager).
+        args.starts_with(b")") && QUERYSET.is_match(text)
     } else if word == b"values_list(" {
         args.starts_with(b")") || args.starts_with(b"flat=") || args.starts_with(b"named=")
     } else if word == b"serialize(" {
@@ -361,18 +491,30 @@ mod tests {
     }
 
     #[test]
+    fn class_docstrings_go_and_other_class_strings_stay() {
+        let src = "class A(Base):\n    \"\"\"Docs.\n\n    More.\n    \"\"\"\n    x = 1\n    r'raw'  # note\n    f'{x}'\n    b'bytes'\n    'a' 'b'\n";
+        assert_eq!(
+            select(src),
+            "class A(Base):\n    x = 1\n    f'{x}'\n    b'bytes'\n    'a' 'b'\n"
+        );
+        // A class with only a docstring keeps a body.
+        let src = "class A:\n    '''Docs.'''\n";
+        assert_eq!(select(src), "class A:\n    0\n");
+    }
+
+    #[test]
     fn unread_functions_become_stubs_and_read_ones_stay() {
-        let src = "import os\n\n@decorator(\n    x=1,\n)\ndef helper(x):\n    y = x * 2\n    return y\n\ndef dump(qs):\n    return qs.values( )\n";
+        let src = "import os\n\n@decorator(\n    x=1,\n)\ndef helper(x):\n    y = x * 2\n    return y\n\ndef dump():\n    return User.objects.values( )\n";
         let out = select(src);
         assert_eq!(
             out,
-            "import os\n\ndef helper(): 0\n\ndef dump(qs):\n    return qs.values( )\n"
+            "import os\n\ndef helper(): 0\n\ndef dump():\n    return User.objects.values( )\n"
         );
     }
 
     #[test]
     fn classes_keep_attributes_read_methods_and_action_headers() {
-        let src = "class V(ModelViewSet):\n    queryset = Order.objects.filter(\n        open=True,\n    )\n\n    def get_queryset(self):\n        return 1\n\n    @action(detail=True)\n    def close(self, request, pk):\n        return 2\n\n    def other(self):\n        return 3\n";
+        let src = "class V(ModelViewSet):\n    queryset = Order.objects.filter(\n        open=True,\n    )\n\n    def get_queryset(self):\n        return 1\n\n    @action(detail=True)\n    def close(self, request, pk):\n        return 2\n\n    def other(self):\n        return 3\n\n    def create(self, request):\n        return 4\n";
         let out = select(src);
         assert!(out.contains("open=True"), "{out}");
         assert!(out.contains("return 1"), "{out}");
@@ -382,9 +524,11 @@ mod tests {
             ),
             "{out:?}"
         );
-        assert!(out.contains("    def other(): 0\n"), "{out:?}");
+        // Read by its existence only: a stub. Not read at all: gone.
+        assert!(out.contains("    def create(): 0\n"), "{out:?}");
+        assert!(!out.contains("other"), "{out:?}");
         assert!(
-            !out.contains("return 2") && !out.contains("return 3"),
+            !out.contains("return 2") && !out.contains("return 3") && !out.contains("return 4"),
             "{out}"
         );
     }
@@ -394,7 +538,11 @@ mod tests {
         let src = "if True:\n    class A:\n        X = {\n            1: 2,\n        }\n";
         assert_eq!(select(src), "");
         let src = "class A:\n    def f(self):\n        return 1\n";
-        assert_eq!(select(src), "class A:\n    def f(): 0\n");
+        assert_eq!(select(src), "class A:\n    0\n");
+        let src = "class A:\n    x = 1\n    @property\n    def f(self):\n        return 1\n";
+        assert_eq!(select(src), "class A:\n    x = 1\n");
+        let src = "def f():\n    class A:\n        pass\nclass B:\n    @property\n    def f(self):\n        return 1\n    def g(self):\n        return 2\n";
+        assert_eq!(select(src), "def f(): 0\nclass B:\n    0\n");
     }
 
     #[test]
@@ -417,8 +565,14 @@ mod tests {
     #[test]
     fn near_misses_of_the_anchors_are_not_anchors() {
         for (src, kept) in [
-            ("def f(qs):\n    return qs.values()\n", true),
-            ("def f(qs):\n    return qs.values('id')\n", false),
+            ("def f():\n    return User.objects.values()\n", true),
+            (
+                "def f(self):\n    return self.get_queryset().values()\n",
+                true,
+            ),
+            ("def f():\n    return User.objects.values('id')\n", false),
+            // A dict's values, or a parameter's: not a queryset the rule can see.
+            ("def f(d):\n    return d.values()\n", false),
             ("def f(qs):\n    return qs.values_list(flat=True)\n", true),
             (
                 "def f(qs):\n    return qs.values_list('id', flat=True)\n",

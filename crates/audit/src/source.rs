@@ -23,7 +23,7 @@ pub struct Text {
     /// the whole file.
     pieces: Vec<(u32, u32)>,
     /// Byte offsets (in the file) of line starts.
-    lines: Vec<u32>,
+    lines: Box<[u32]>,
     /// Length of the file.
     len: u32,
 }
@@ -110,10 +110,19 @@ impl Text {
     }
 }
 
-fn line_starts(text: &str) -> Vec<u32> {
-    let mut starts = vec![0];
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
-    starts
+/// Offsets of line starts, exactly as many as there are (they are kept for every file: the
+/// spare capacity of a growing vector would be a quarter of them). Found into the thread's
+/// scratch vector, then copied.
+fn line_starts(text: &str) -> Box<[u32]> {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with_borrow_mut(|starts| {
+        starts.clear();
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        starts.as_slice().into()
+    })
 }
 
 /// A file's text with its tree: what can be made of a file before the walk knows its module

@@ -378,32 +378,37 @@ impl Stmt {
         }
     }
 
-    /// The expressions directly in this statement (not in nested statements).
-    pub fn exprs(&self) -> Vec<&Expr> {
-        match self {
-            Stmt::Assign { targets, value, .. } => {
-                targets.iter().chain(std::iter::once(&**value)).collect()
-            }
-            Stmt::AugAssign { target, value, .. } => vec![target, value],
-            Stmt::If { test, .. } => vec![test],
-            Stmt::Return { value, .. } => value.iter().map(|v| &**v).collect(),
-            Stmt::Raise { exc, .. } => exc.iter().map(|v| &**v).collect(),
-            Stmt::Expr { value, .. } => vec![value],
-            Stmt::Block { exprs, .. } => exprs.iter().collect(),
-            Stmt::Class(c) => c.bases.iter().chain(c.decorators.iter()).collect(),
-            Stmt::Function(f) => f.decorators.iter().collect(),
-            _ => Vec::new(),
-        }
+    /// The expressions directly in this statement (not in nested statements), in source
+    /// order.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        // Each shape is a slice, up to two single expressions, then a slice: one iterator type
+        // for every statement, with no allocation (this runs for every statement the index
+        // and the rules walk).
+        let (head, first, second, tail): (&[Expr], Option<&Expr>, Option<&Expr>, &[Expr]) =
+            match self {
+                Stmt::Assign { targets, value, .. } => (targets, Some(value), None, &[]),
+                Stmt::AugAssign { target, value, .. } => (&[], Some(target), Some(value), &[]),
+                Stmt::If { test, .. } => (&[], Some(test), None, &[]),
+                Stmt::Return { value, .. } => (&[], value.as_deref(), None, &[]),
+                Stmt::Raise { exc, .. } => (&[], exc.as_deref(), None, &[]),
+                Stmt::Expr { value, .. } => (&[], Some(value), None, &[]),
+                Stmt::Block { exprs, .. } => (exprs, None, None, &[]),
+                Stmt::Class(c) => (&c.bases, None, None, &c.decorators),
+                Stmt::Function(f) => (&f.decorators, None, None, &[]),
+                _ => (&[], None, None, &[]),
+            };
+        head.iter().chain(first).chain(second).chain(tail)
     }
 
     /// The statements nested directly in this one (bodies of `if`, blocks; not class or
-    /// function bodies, which are scopes of their own).
-    pub fn nested(&self) -> Vec<&Stmt> {
-        match self {
-            Stmt::If { body, orelse, .. } => body.iter().chain(orelse.iter()).collect(),
-            Stmt::Block { body, .. } => body.iter().collect(),
-            _ => Vec::new(),
-        }
+    /// function bodies, which are scopes of their own), in source order.
+    pub fn nested(&self) -> impl DoubleEndedIterator<Item = &Stmt> {
+        let (body, orelse): (&[Stmt], &[Stmt]) = match self {
+            Stmt::If { body, orelse, .. } => (body, orelse),
+            Stmt::Block { body, .. } => (body, &[]),
+            _ => (&[], &[]),
+        };
+        body.iter().chain(orelse)
     }
 }
 
@@ -414,7 +419,7 @@ pub fn scope_statements(body: &[Stmt]) -> Vec<&Stmt> {
     let mut stack: Vec<&Stmt> = body.iter().rev().collect();
     while let Some(stmt) = stack.pop() {
         out.push(stmt);
-        stack.extend(stmt.nested().into_iter().rev());
+        stack.extend(stmt.nested().rev());
     }
     out
 }

@@ -54,6 +54,7 @@ pub fn discover<T: Send>(
             continue;
         }
         let (python, configs) = walk_tree(root, options, read)?;
+        packages.learn_tree(root, python.iter().map(|(path, _)| path.as_path()));
         out.extend(
             python
                 .into_iter()
@@ -100,6 +101,7 @@ fn walk_tree<T: Send>(
 ) -> Result<(Vec<(PathBuf, T)>, Vec<PathBuf>), AuditError> {
     let python = Mutex::new(Vec::new());
     let configs = Mutex::new(Vec::new());
+    let virtualenvs = Mutex::new(Vec::new());
     let failure: Mutex<Option<String>> = Mutex::new(None);
     walker(root, options).run(|| {
         Box::new(|entry| {
@@ -117,6 +119,8 @@ fn walk_tree<T: Send>(
             if is_python(&path) {
                 let value = read(&path);
                 python.lock().expect("not poisoned").push((path, value));
+            } else if is_virtualenv_marker(&path, root, options) {
+                virtualenvs.lock().expect("not poisoned").push(path);
             } else if is_config_name(&path) && overshare_proxyconf::looks_like_proxy_config(&path) {
                 configs.lock().expect("not poisoned").push(path);
             }
@@ -129,8 +133,28 @@ fn walk_tree<T: Send>(
             message,
         });
     }
-    let python = python.into_inner().expect("not poisoned");
-    Ok((python, configs.into_inner().expect("not poisoned")))
+    let mut python = python.into_inner().expect("not poisoned");
+    let mut configs = configs.into_inner().expect("not poisoned");
+    // A virtualenv is known by the `pyvenv.cfg` at its top, which the walk sees with the rest:
+    // what was found under one is dropped now (asking every directory for the file instead
+    // cost a `stat` per directory; a virtualenv's own packages are skipped by name, so little
+    // is read in vain).
+    let virtualenvs = virtualenvs.into_inner().expect("not poisoned");
+    if !virtualenvs.is_empty() {
+        let dirs: Vec<&Path> = virtualenvs.iter().filter_map(|p| p.parent()).collect();
+        let outside = |path: &Path| !dirs.iter().any(|dir| path.starts_with(dir));
+        python.retain(|(path, _)| outside(path));
+        configs.retain(|path| outside(path));
+    }
+    Ok((python, configs))
+}
+
+/// The `pyvenv.cfg` of a virtualenv (below the root: a root that is itself a virtualenv is
+/// audited, as it was asked for).
+fn is_virtualenv_marker(path: &Path, root: &Path, options: &AuditOptions) -> bool {
+    !options.include_virtualenvs
+        && path.file_name().is_some_and(|n| n == "pyvenv.cfg")
+        && path.parent().is_some_and(|dir| dir != root)
 }
 
 fn walker(root: &Path, options: &AuditOptions) -> ignore::WalkParallel {
@@ -153,29 +177,93 @@ fn walker(root: &Path, options: &AuditOptions) -> ignore::WalkParallel {
         .build_parallel()
 }
 
-/// A virtualenv (`pyvenv.cfg`), an installed-packages dir, or a dir conventionally holding one.
+/// An installed-packages dir, or a dir conventionally holding a virtualenv (any other
+/// virtualenv is known by its `pyvenv.cfg`: see `walk_tree`).
 fn is_virtualenv(path: &Path, name: &str) -> bool {
     matches!(
         name,
         "site-packages" | "venv" | ".venv" | "__pycache__" | ".tox" | "node_modules"
     ) || (name == "env" && !path.join("__init__.py").exists())
-        || path.join("pyvenv.cfg").exists()
 }
 
 /// Remembers which directories are packages (hold `__init__.py`), to name modules.
 #[derive(Default)]
 struct PackageDirs {
+    /// Absolute directory → whether it is a package.
     known: HashMap<PathBuf, bool>,
+    /// Directory as walked → the dotted package its files are in (`""`: none). Every file of
+    /// a directory has the same one, so it is worked out once per directory.
+    packages: HashMap<PathBuf, String>,
+    /// The walked trees (absolute): below them, a directory is a package exactly when the walk
+    /// found its `__init__.py`, and the filesystem is not asked again.
+    walked: Vec<PathBuf>,
+    /// The working directory, asked once (relative paths are made absolute against it).
+    cwd: Option<PathBuf>,
 }
 
 impl PackageDirs {
+    /// Learn which directories of a walked tree are packages from the Python files found in it.
+    fn learn_tree<'p>(&mut self, root: &Path, python: impl Iterator<Item = &'p Path>) {
+        let root = self.absolute(root);
+        self.walked.push(root);
+        for path in python {
+            if path.file_name().is_some_and(|n| n == "__init__.py")
+                && let Some(dir) = path.parent()
+            {
+                let dir = self.absolute(dir);
+                self.known.insert(dir, true);
+            }
+        }
+    }
+
     fn is_package(&mut self, dir: &Path) -> bool {
         if let Some(&known) = self.known.get(dir) {
             return known;
         }
-        let is = dir.join("__init__.py").is_file();
+        // Above the walked trees (the module path goes up through enclosing packages) or for a
+        // file given by name, ask the filesystem.
+        let is = !self.walked.iter().any(|root| dir.starts_with(root))
+            && dir.join("__init__.py").is_file();
         self.known.insert(dir.to_path_buf(), is);
         is
+    }
+
+    /// `path` made absolute without a system call per file (`std::path::absolute` asks for the
+    /// working directory every time).
+    fn absolute(&mut self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            return path.components().collect();
+        }
+        let cwd = self
+            .cwd
+            .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+        cwd.join(path).components().collect()
+    }
+
+    /// The dotted package of the files in `dir`: the names of the package directories from
+    /// `dir` up.
+    fn package(&mut self, dir: &Path) -> String {
+        if let Some(package) = self.packages.get(dir) {
+            return package.clone();
+        }
+        let absolute = self.absolute(dir);
+        let mut parts = Vec::new();
+        let mut at = Some(absolute.as_path());
+        while let Some(d) = at {
+            if !self.is_package(d) {
+                break;
+            }
+            parts.push(
+                d.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            at = d.parent();
+        }
+        parts.reverse();
+        let package = parts.join(".");
+        self.packages.insert(dir.to_path_buf(), package.clone());
+        package
     }
 
     /// Name the module of `path`: its stem, under every enclosing package directory.
@@ -185,26 +273,19 @@ impl PackageDirs {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let is_package = stem == "__init__";
-        let mut parts = if is_package { Vec::new() } else { vec![stem] };
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let mut dir = absolute.parent();
-        while let Some(d) = dir {
-            if !self.is_package(d) {
-                break;
-            }
-            parts.push(
-                d.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
-            dir = d.parent();
-        }
-        parts.reverse();
+        let package = self.package(path.parent().unwrap_or(Path::new("")));
+        let module = if is_package {
+            package
+        } else if package.is_empty() {
+            stem
+        } else {
+            format!("{package}.{stem}")
+        };
         let display = path.to_string_lossy().replace('\\', "/");
         Discovered {
             path: path.to_path_buf(),
             display: display.strip_prefix("./").unwrap_or(&display).to_string(),
-            module: parts.join("."),
+            module,
             is_package,
         }
     }

@@ -48,30 +48,31 @@ impl ClassInfo {
 }
 
 pub(super) fn index(project: &mut Project) {
-    let mut found = Vec::new();
-    for (file, source) in project.files.iter().enumerate() {
-        collect(file, &source.module, &source.ast.body, None, &mut found);
+    // Each file's classes on every core, numbered within the file (an outer class before the
+    // classes nested in it), then numbered across the project in the walk's order.
+    let per_file: Vec<Vec<ClassInfo>> = project
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(file, source)| {
+            let mut found = Vec::new();
+            collect(file, &source.module, &source.ast.body, None, &mut found);
+            found
+        })
+        .collect();
+    let mut classes = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
+    for found in per_file {
+        let first = classes.len();
+        classes.extend(found.into_iter().map(|mut info| {
+            info.outer = info.outer.map(|local| first + local);
+            info
+        }));
     }
-    for (id, (info, _)) in found.iter().enumerate() {
+    project.class_by_qual.reserve(classes.len());
+    for (id, info) in classes.iter().enumerate() {
         project.class_by_qual.insert(info.qualname.clone(), id);
     }
-    // Nested classes learn their outer class's id now that every class has one.
-    let outers: Vec<Option<ClassId>> = found
-        .iter()
-        .map(|(_, outer)| {
-            outer
-                .as_ref()
-                .and_then(|q| project.class_by_qual.get(q).copied())
-        })
-        .collect();
-    project.classes = found
-        .into_iter()
-        .zip(outers)
-        .map(|((mut info, _), outer)| {
-            info.outer = outer;
-            info
-        })
-        .collect();
+    project.classes = classes;
     // Every class on every core: resolution only reads the index built above.
     let bases: Vec<Vec<Base>> = (0..project.classes.len())
         .into_par_iter()
@@ -90,29 +91,28 @@ pub(super) fn index(project: &mut Project) {
     }
 }
 
+/// The classes of a body, and those nested in them, with `outer` numbered within `out`.
 fn collect(
     file: FileId,
     prefix: &str,
     body: &[Stmt],
-    outer: Option<&str>,
-    out: &mut Vec<(ClassInfo, Option<String>)>,
+    outer: Option<ClassId>,
+    out: &mut Vec<ClassInfo>,
 ) {
     for stmt in scope_statements(body) {
         let Stmt::Class(def) = stmt else { continue };
         let qualname = format!("{prefix}.{}", def.name);
-        out.push((
-            ClassInfo {
-                file,
-                def: def.clone(),
-                qualname: qualname.clone(),
-                outer: None,
-                bases: Vec::new(),
-                mro: Vec::new(),
-                externals: Vec::new(),
-            },
-            outer.map(str::to_string),
-        ));
-        collect(file, &qualname, &def.body, Some(&qualname), out);
+        let id = out.len();
+        out.push(ClassInfo {
+            file,
+            def: def.clone(),
+            qualname: qualname.clone(),
+            outer,
+            bases: Vec::new(),
+            mro: Vec::new(),
+            externals: Vec::new(),
+        });
+        collect(file, &qualname, &def.body, Some(id), out);
     }
 }
 

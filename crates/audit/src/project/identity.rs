@@ -89,9 +89,7 @@ pub(super) fn analyze(project: &Project) -> Identity {
     let mut identity = Identity::default();
     // Certificate values come from `META`, `headers` or `environ`: the other functions are
     // skipped by a substring test (and never listed: a large project has 100,000 of them).
-    let readers = functions(project, &|text| {
-        text.contains("META") || text.contains("headers") || text.contains("environ")
-    });
+    let readers = functions(project, &["META", "headers", "environ"]);
     let found: Vec<_> = readers
         .par_iter()
         .filter_map(|f| {
@@ -119,12 +117,9 @@ pub(super) fn analyze(project: &Project) -> Identity {
         return identity;
     }
     // Only functions that can mention the verification result are worth a look.
-    let verify_attrs = identity.verify_attrs.clone();
-    let candidates = functions(project, &|text| {
-        text.contains("verify")
-            || text.contains("VERIFY")
-            || verify_attrs.iter().any(|a| text.contains(a.as_str()))
-    });
+    let mut words = vec!["verify", "VERIFY"];
+    words.extend(identity.verify_attrs.iter().map(String::as_str));
+    let candidates = functions(project, &words);
     for f in &candidates {
         if !enforces_verify(f, &identity) {
             continue;
@@ -142,7 +137,7 @@ pub(super) fn analyze(project: &Project) -> Identity {
         }
     }
     if !identity.verify_enforced {
-        let authenticators = functions(project, &|text| text.contains("authenticate"));
+        let authenticators = functions(project, &["authenticate"]);
         identity.auth_ignoring_verify = auth_ignoring_verify(&authenticators, &identity);
     }
     identity
@@ -150,12 +145,16 @@ pub(super) fn analyze(project: &Project) -> Identity {
 
 /// The functions and methods whose text satisfies `wanted`, file by file on every core, in
 /// file order.
-fn functions<'p>(project: &'p Project, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<FnCtx<'p>> {
+fn functions<'p>(project: &'p Project, words: &[&str]) -> Vec<FnCtx<'p>> {
+    // One pass over each text for all the words (`str::contains` once per word would scan the
+    // project's text once per word, twice: files, then functions).
+    let words = aho_corasick::AhoCorasick::new(words).expect("plain words");
+    let wanted = |text: &str| words.is_match(text);
     project
         .files
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(file, source)| file_functions(project, file, source, wanted))
+        .flat_map_iter(|(file, source)| file_functions(project, file, source, &wanted))
         .collect()
 }
 

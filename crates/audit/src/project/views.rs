@@ -4,6 +4,7 @@
 use super::{ClassId, ModelId, Project, last_segment};
 use crate::source::{FileId, Loc};
 use crate::syntax::{Expr, FunctionDef, Stmt, all_functions, scope_statements, walk_scope_exprs};
+use rayon::prelude::*;
 
 /// Index of a view in [`Project::views`].
 pub type ViewId = usize;
@@ -76,6 +77,16 @@ impl View {
     }
 }
 
+/// The handlers of a plain `APIView`: each one defined is an action.
+const HANDLERS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// Methods the index reads only by their existence (a viewset that defines `create`, an
+/// `APIView` that defines `post`): their bodies are never read, so the audit keeps them as
+/// stubs (see `select`).
+pub(crate) fn is_read_by_existence(method: &str) -> bool {
+    HANDLERS.contains(&method) || STANDARD.iter().any(|(name, ..)| *name == method)
+}
+
 const STANDARD: &[(&str, bool, &str)] = &[
     ("list", false, "get"),
     ("create", false, "post"),
@@ -111,17 +122,24 @@ fn actions_of_base(name: &str) -> &'static [&'static str] {
 }
 
 pub(super) fn index(project: &mut Project) {
+    // Every class and every file on every core (rayon keeps the order).
+    let project_ref = &*project;
     let mut views: Vec<View> = (0..project.classes.len())
-        .filter(|&c| is_view_class(project, c))
-        .map(|c| class_view(project, c))
+        .into_par_iter()
+        .filter(|&c| is_view_class(project_ref, c))
+        .map(|c| class_view(project_ref, c))
         .collect();
-    for (file, source) in project.files.iter().enumerate() {
-        for f in all_functions(&source.ast.body) {
-            if let Some(view) = function_view(project, file, f) {
-                views.push(view);
-            }
-        }
-    }
+    let functions: Vec<View> = project
+        .files
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(file, source)| {
+            all_functions(&source.ast.body)
+                .into_iter()
+                .filter_map(move |f| function_view(project_ref, file, f))
+        })
+        .collect();
+    views.extend(functions);
     project.views = views;
 }
 
@@ -192,7 +210,7 @@ fn class_actions(project: &Project, class: ClassId, is_viewset: bool) -> Vec<Act
     names.clear();
     if !is_viewset && actions.is_empty() {
         // A plain `APIView`: its handlers are its actions.
-        for method in ["get", "post", "put", "patch", "delete"] {
+        for method in HANDLERS {
             if project.method(class, method).is_some() {
                 actions.push(Action {
                     name: method.into(),
