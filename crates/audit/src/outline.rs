@@ -56,10 +56,18 @@ pub fn outline(text: &str) -> Option<Vec<Statement>> {
     if src.len() >= u32::MAX as usize {
         return None;
     }
-    let lines = logical_lines(src)?;
-    let mut next = 0;
-    let block = statements(src, &lines, &mut next, 0)?;
-    (next == lines.len()).then_some(block)
+    thread_local! {
+        // The lines of the file being outlined, in a vector every file of the thread reuses
+        // (a fresh one per file would be regrown, and copied, a dozen times for a large file).
+        static LINES: std::cell::RefCell<Vec<Line>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LINES.with_borrow_mut(|lines| {
+        lines.clear();
+        logical_lines(src, lines)?;
+        let mut next = 0;
+        let block = statements(src, lines, &mut next, 0)?;
+        (next == lines.len()).then_some(block)
+    })
 }
 
 /// A logical line: a physical line plus those its brackets, strings or backslashes continue
@@ -72,8 +80,7 @@ struct Line {
     end: usize,
 }
 
-fn logical_lines(src: &[u8]) -> Option<Vec<Line>> {
-    let mut out = Vec::new();
+fn logical_lines(src: &[u8], out: &mut Vec<Line>) -> Option<()> {
     let mut i = 0;
     while i < src.len() {
         let start = i;
@@ -107,7 +114,7 @@ fn logical_lines(src: &[u8]) -> Option<Vec<Line>> {
             }
         }
     }
-    Some(out)
+    Some(())
 }
 
 fn end_of_line(src: &[u8], i: usize) -> usize {

@@ -26,7 +26,7 @@ pub use urls::{Route, RoutePattern};
 pub use views::{Action, View, ViewId};
 
 use crate::source::{FileId, Loc, SourceFile};
-use crate::syntax::{Expr, Stmt, scope_statements};
+use crate::syntax::{Expr, Ident, Stmt, scope_statements};
 use rayon::prelude::*;
 // FxHash: the index hashes hundreds of thousands of short module and class names, and none of
 // them comes from an adversary that could aim collisions at it (worst case: a slower audit).
@@ -46,7 +46,7 @@ pub struct Project {
     /// Every dotted suffix of every module name (`models`, `accounts.models`) → files.
     by_suffix: HashMap<String, Vec<FileId>>,
     /// Module-level names of each file → qualified names.
-    scopes: Vec<HashMap<String, String>>,
+    scopes: Vec<Scope>,
     pub classes: Vec<ClassInfo>,
     class_by_qual: HashMap<String, ClassId>,
     pub settings: Settings,
@@ -67,8 +67,12 @@ impl Project {
             files,
             ..Project::default()
         };
-        project.index_modules();
-        project.scopes = project.files.par_iter().map(module_scope).collect();
+        // The module maps (one thread) and the files' scopes (the others) need only the files.
+        let ((modules, by_suffix), scopes) = rayon::join(
+            || index_modules(&project.files),
+            || project.files.par_iter().map(module_scope).collect(),
+        );
+        (project.modules, project.by_suffix, project.scopes) = (modules, by_suffix, scopes);
         classes::index(&mut project);
         project.settings = settings::collect(&project);
         models::index(&mut project);
@@ -77,19 +81,6 @@ impl Project {
         project.routes = urls::collect(&project);
         project.identity = identity::analyze(&project);
         project
-    }
-
-    fn index_modules(&mut self) {
-        for (id, file) in self.files.iter().enumerate() {
-            self.modules.entry(file.module.clone()).or_insert(id);
-            let parts: Vec<&str> = file.module.split('.').collect();
-            for i in 0..parts.len() {
-                self.by_suffix
-                    .entry(parts[i..].join("."))
-                    .or_default()
-                    .push(id);
-            }
-        }
     }
 
     /// The file of a module name, exactly or (when the audited root sits inside the import
@@ -115,7 +106,7 @@ impl Project {
     /// The qualified name an expression refers to, through the file's imports and aliases.
     pub fn qual(&self, file: FileId, expr: &Expr) -> Option<String> {
         match expr {
-            Expr::Name { id, .. } => self.scopes.get(file)?.get(id.as_str()).cloned(),
+            Expr::Name { id, .. } => Some(self.scopes.get(file)?.get(id.as_str())?.to_string()),
             Expr::Attr { value, attr, .. } => Some(format!("{}.{attr}", self.qual(file, value)?)),
             Expr::Call(call) => {
                 let func = self.qual(file, &call.func)?;
@@ -158,7 +149,7 @@ impl Project {
                 .map_or((&rest[..], ""), |(a, b)| (a, b));
             if let Some(target) = self.scopes[file].get(first) {
                 let next = if tail.is_empty() {
-                    target.clone()
+                    target.to_string()
                 } else {
                     format!("{target}.{tail}")
                 };
@@ -199,18 +190,38 @@ impl Project {
     }
 }
 
+/// Module names → files, and every dotted suffix of every module name (`models`,
+/// `accounts.models`) → files.
+#[allow(clippy::type_complexity)]
+fn index_modules(files: &[SourceFile]) -> (HashMap<String, FileId>, HashMap<String, Vec<FileId>>) {
+    let mut modules = HashMap::default();
+    let mut by_suffix: HashMap<String, Vec<FileId>> = HashMap::default();
+    for (id, file) in files.iter().enumerate() {
+        modules.entry(file.module.clone()).or_insert(id);
+        let parts: Vec<&str> = file.module.split('.').collect();
+        for i in 0..parts.len() {
+            by_suffix.entry(parts[i..].join(".")).or_default().push(id);
+        }
+    }
+    (modules, by_suffix)
+}
+
+/// Module-level names of a file → qualified names. Inline strings: nearly every name, and
+/// most qualified names, fit in 24 bytes, and a large project has hundreds of thousands.
+type Scope = HashMap<Ident, Ident>;
+
 /// Module-level names of a file: imports, classes, functions and plain aliases.
-fn module_scope(file: &SourceFile) -> HashMap<String, String> {
-    let mut scope = HashMap::default();
+fn module_scope(file: &SourceFile) -> Scope {
+    let mut scope = Scope::default();
     for stmt in scope_statements(&file.ast.body) {
         match stmt {
             Stmt::Import { names, .. } => {
                 for n in names {
                     match &n.asname {
-                        Some(alias) => scope.insert(alias.to_string(), n.name.to_string()),
+                        Some(alias) => scope.insert(alias.clone(), n.name.clone()),
                         None => {
-                            let head = n.name.split('.').next().unwrap_or(&n.name);
-                            scope.insert(head.to_string(), head.to_string())
+                            let head = Ident::from(n.name.split('.').next().unwrap_or(&n.name));
+                            scope.insert(head.clone(), head)
                         }
                     };
                 }
@@ -223,20 +234,22 @@ fn module_scope(file: &SourceFile) -> HashMap<String, String> {
             } => {
                 let base = absolute_module(file, module.as_deref(), *level);
                 for n in names.iter().filter(|n| n.name != "*") {
-                    let bound = n.asname.as_ref().unwrap_or(&n.name).to_string();
+                    let bound = n.asname.as_ref().unwrap_or(&n.name).clone();
                     let qual = if base.is_empty() {
-                        n.name.to_string()
+                        n.name.clone()
                     } else {
-                        format!("{base}.{}", n.name)
+                        compact_str::format_compact!("{base}.{}", n.name)
                     };
                     scope.insert(bound, qual);
                 }
             }
             Stmt::Class(c) => {
-                scope.insert(c.name.to_string(), format!("{}.{}", file.module, c.name));
+                let qual = compact_str::format_compact!("{}.{}", file.module, c.name);
+                scope.insert(c.name.clone(), qual);
             }
             Stmt::Function(f) => {
-                scope.insert(f.name.to_string(), format!("{}.{}", file.module, f.name));
+                let qual = compact_str::format_compact!("{}.{}", file.module, f.name);
+                scope.insert(f.name.clone(), qual);
             }
             _ => {}
         }
@@ -246,7 +259,7 @@ fn module_scope(file: &SourceFile) -> HashMap<String, String> {
 }
 
 /// `User = get_user_model()`, `Base = serializers.ModelSerializer`: module-level aliases.
-fn alias_assignments(file: &SourceFile, scope: &mut HashMap<String, String>) {
+fn alias_assignments(file: &SourceFile, scope: &mut Scope) {
     for stmt in &file.ast.body {
         let Stmt::Assign { targets, value, .. } = stmt else {
             continue;
@@ -264,18 +277,19 @@ fn alias_assignments(file: &SourceFile, scope: &mut HashMap<String, String>) {
             _ => None,
         };
         if let Some(qual) = qual {
+            let qual = Ident::from(qual);
             for target in targets.iter().filter_map(Expr::as_name) {
-                scope.insert(target.to_string(), qual.clone());
+                scope.insert(target.into(), qual.clone());
             }
         }
     }
 }
 
-fn resolve_in(scope: &HashMap<String, String>, dotted: &str) -> Option<String> {
+fn resolve_in(scope: &Scope, dotted: &str) -> Option<String> {
     let (head, tail) = dotted.split_once('.').map_or((dotted, ""), |(a, b)| (a, b));
     let base = scope.get(head)?;
     Some(if tail.is_empty() {
-        base.clone()
+        base.to_string()
     } else {
         format!("{base}.{tail}")
     })
