@@ -179,6 +179,17 @@ struct Cut {
     stand_in: StandIn,
 }
 
+impl Cut {
+    /// The whole statement, with what stands in for it.
+    fn whole(s: &Statement, stand_in: StandIn) -> Cut {
+        Cut {
+            start: s.start,
+            end: s.end,
+            stand_in,
+        }
+    }
+}
+
 enum StandIn {
     Nothing,
     /// A `0` (indented like the file's range) standing for a function's body.
@@ -367,11 +378,7 @@ impl Selector<'_> {
             }
             // A class's docstring (or any bare string in it) is never read.
             Kind::Other if in_class && self.is_bare_string(s) => {
-                cuts.push(Cut {
-                    start: s.start,
-                    end: s.end,
-                    stand_in: StandIn::Nothing,
-                });
+                cuts.push(Cut::whole(s, StandIn::Nothing));
                 false
             }
             // Everything else in a class stays (fields, `Meta` options, view attributes).
@@ -381,11 +388,7 @@ impl Selector<'_> {
             // import, a route or a setting.
             Kind::Other if s.is_one_line() && is_alias(self.text(s)) => true,
             Kind::Other if !self.statement_needed(s) => {
-                cuts.push(Cut {
-                    start: s.start,
-                    end: s.end,
-                    stand_in: StandIn::Nothing,
-                });
+                cuts.push(Cut::whole(s, StandIn::Nothing));
                 false
             }
             Kind::Other => true,
@@ -430,11 +433,7 @@ impl Selector<'_> {
             StandIn::Nothing
         };
         let kept = !matches!(stand_in, StandIn::Nothing);
-        cuts.push(Cut {
-            start: s.start,
-            end: s.end,
-            stand_in,
-        });
+        cuts.push(Cut::whole(s, stand_in));
         kept
     }
 }

@@ -1,7 +1,8 @@
 //! The audit parses only the statements a rule can read (`select`); `full_parse` parses
 //! everything. Both must find the same things: on every rule fixture, on the reference target,
 //! and on a project built so that what matters sits next to a lot that does not (a view's
-//! mixin, an abstract model, a middleware, a `.values()` in a long module) across files.
+//! mixin, an abstract model, a middleware, a `.values()` in a long module, views whose
+//! actions are the methods they define) across files.
 
 use overshare_audit::{Audit, AuditOptions, audit};
 use std::fs;
@@ -153,6 +154,13 @@ fn a_project_with_its_causes_spread_over_files_finds_the_same() {
             filler(30)
         ),
     );
+    write(
+        "uploads.py",
+        format!(
+            "from rest_framework import viewsets\nfrom rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\nclass Upload(APIView):\n    \"\"\"Takes a file.\"\"\"\n\n    def post(self, request):\n        return Response(status=201)\n\n    def _store(self, data):\n        return data\n\n\nclass Drafts(viewsets.ViewSet):\n    def create(self, request):\n        return Response(status=201)\n\n    def destroy(self, request, pk=None):\n        return Response(status=204)\n\n    def helper(self):\n        return 1\n{}",
+            filler(20)
+        ),
+    );
     let (selective, full) = assert_same(&[app]);
     assert!(
         views(&selective)
@@ -160,6 +168,19 @@ fn a_project_with_its_causes_spread_over_files_finds_the_same() {
             .any(|v| v.contains("cancel[\"post\"]")),
         "{:?}",
         views(&selective)
+    );
+    // Methods read only by their existence (an `APIView`'s handlers, a viewset's standard
+    // actions) are stubs, and still make actions; the others were cut.
+    let found = views(&selective);
+    for view in ["Upload post[\"post\"]", "Drafts create[\"post\"]"] {
+        assert!(
+            found.iter().any(|v| v.starts_with(view)),
+            "{view} in {found:?}"
+        );
+    }
+    assert!(
+        found.iter().any(|v| v.contains("destroy[\"delete\"]")),
+        "{found:?}"
     );
     let rules: std::collections::BTreeSet<&str> =
         selective.findings.iter().map(|f| f.rule.as_str()).collect();
