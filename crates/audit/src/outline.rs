@@ -132,12 +132,13 @@ fn after_newline(src: &[u8], mut i: usize) -> usize {
 }
 
 /// Bytes that change the scanner's state; everything else is skipped in a tight loop.
+const SPECIAL_BYTES: [u8; 12] = *b"#'\"()[]{}\\\n\r";
+/// The same, as a table.
 static SPECIAL: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
-    let bytes = b"#'\"()[]{}\\\n\r";
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
+    while i < SPECIAL_BYTES.len() {
+        t[SPECIAL_BYTES[i] as usize] = true;
         i += 1;
     }
     t
@@ -155,13 +156,12 @@ fn next_special(src: &[u8], mut i: usize) -> usize {
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
             _mm_set1_epi8,
         };
-        const SPECIALS: [u8; 12] = *b"#'\"()[]{}\\\n\r";
         while i + 16 <= src.len() {
             // SAFETY: SSE2 is part of x86_64; the load reads src[i..i + 16], in bounds.
             let mask = unsafe {
                 let chunk = _mm_loadu_si128(src.as_ptr().add(i).cast::<__m128i>());
-                let mut hits = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(SPECIALS[0] as i8));
-                for &b in &SPECIALS[1..] {
+                let mut hits = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(SPECIAL_BYTES[0] as i8));
+                for &b in &SPECIAL_BYTES[1..] {
                     hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, _mm_set1_epi8(b as i8)));
                 }
                 _mm_movemask_epi8(hits)
@@ -373,7 +373,7 @@ mod tests {
     fn the_wide_special_byte_search_agrees_with_the_byte_table() {
         // Every special byte at every offset of a 40-byte run (both sides of the 16-byte
         // steps), and runs with none.
-        for special in b"#'\"()[]{}\\\n\r" {
+        for special in &SPECIAL_BYTES {
             for at in 0..40 {
                 let mut src = vec![b'a'; 40];
                 src[at] = *special;

@@ -67,6 +67,14 @@ fn migrations_and_virtualenvs_are_opt_in() {
         ..AuditOptions::default()
     };
     assert_eq!(audit(&root, &all).unwrap().files_scanned, 4);
+    // A virtualenv given as the root is audited: it was asked for.
+    let venv = vec![dir.path().join("tools/env2")];
+    assert_eq!(
+        audit(&venv, &AuditOptions::default())
+            .unwrap()
+            .files_scanned,
+        1
+    );
 }
 
 #[test]

@@ -143,8 +143,8 @@ pub(super) fn analyze(project: &Project) -> Identity {
     identity
 }
 
-/// The functions and methods whose text satisfies `wanted`, file by file on every core, in
-/// file order.
+/// The functions and methods whose text mentions one of `words`, file by file on every core,
+/// in file order.
 fn functions<'p>(project: &'p Project, words: &[&str]) -> Vec<FnCtx<'p>> {
     // One pass over each text for all the words (`str::contains` once per word would scan the
     // project's text once per word, twice: files, then functions).
