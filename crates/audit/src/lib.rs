@@ -9,7 +9,8 @@
 //!          walker's threads, each file is
 //!       ─► outlined and cut to what a rule can read (`outline`, `select`)
 //!       ─► parsed (ruff's parser behind `python`, recovering from syntax errors) and lowered
-//!          into our tree with the file's own offsets
+//!          into our tree with the file's own offsets; module-level imports are read straight
+//!          into that tree (`imports`: a two-production grammar, a fifth of what was parsed)
 //!       ─► Project index: imports and aliases, classes and inheritance, models (and Django's
 //!          `auth.User`), serializers and what they expose, views, routes, settings, and how
 //!          client-certificate identity flows through the code
@@ -27,6 +28,7 @@
 //! small tree.
 
 mod correlate;
+mod imports;
 mod outline;
 pub mod project;
 mod proxy;
@@ -98,6 +100,11 @@ pub enum AuditError {
 /// Audit the Python files under `paths` (files or directories).
 pub fn audit(paths: &[PathBuf], options: &AuditOptions) -> Result<Audit, AuditError> {
     let full_parse = options.full_parse;
+    // The rules need the classifier's compiled rules: compiled on a spare thread while the
+    // walk runs, instead of after it.
+    rayon::spawn(|| {
+        overshare_classify::Classifier::builtin_shared();
+    });
     let found = walk::discover(paths, options, &|path| read_file(path, full_parse))?;
     let parsed = found.python;
     let ok = || parsed.iter().filter_map(|(_, r)| r.as_ref().ok());
@@ -203,8 +210,9 @@ fn read_into(path: &std::path::Path, buffer: &mut Vec<u8>) -> std::io::Result<us
 fn parse(scanned: Scanned<'_>) -> Read {
     let read = scanned.text.len();
     if let Some(selected) = scanned.selection() {
-        let (ast, errors) = python::parse_pieces(&selected.text, &selected.pieces);
+        let (mut ast, errors) = python::parse_pieces(&selected.text, &selected.pieces);
         if errors.is_empty() {
+            ast.body = in_source_order(std::mem::take(&mut ast.body), selected.imports);
             let text = Text::pieces(scanned.text, selected.text, selected.pieces);
             let parsed = ParsedText { text, ast };
             return Read {
@@ -221,6 +229,25 @@ fn parse(scanned: Scanned<'_>) -> Read {
         errors,
         read,
     }
+}
+
+/// The parsed statements with the imports read without the parser (see `imports`) put back
+/// where they are in the file: both lists are in source order.
+fn in_source_order(parsed: Vec<syntax::Stmt>, imports: Vec<syntax::Stmt>) -> Vec<syntax::Stmt> {
+    if imports.is_empty() {
+        return parsed;
+    }
+    let mut body = Vec::with_capacity(parsed.len() + imports.len());
+    let mut imports = imports.into_iter().peekable();
+    for stmt in parsed {
+        let start = stmt.span().start;
+        while let Some(import) = imports.next_if(|i| i.span().start < start) {
+            body.push(import);
+        }
+        body.push(stmt);
+    }
+    body.extend(imports);
+    body
 }
 
 /// Client-certificate headers the Python code reads from the request (a client can send them

@@ -368,6 +368,30 @@ mod tests {
         assert!(call.flag("k"));
     }
 
+    /// Statements nested in blocks come in source order, right after the block's header, an
+    /// `else` after its `if`, and nothing from inside a nested function or class.
+    #[test]
+    fn scope_statements_walk_blocks_in_source_order_and_stop_at_scopes() {
+        let src = "a = 1\nif t:\n    b = 1\n    for x in y:\n        c = 1\nelse:\n    d = 1\n\
+                   def f():\n    hidden = 1\nclass K:\n    hidden = 2\ne = 1\n";
+        let (module, errors) = parse(src);
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<String> = crate::syntax::scope_statements(&module.body)
+            .map(|stmt| match stmt {
+                Stmt::Assign { targets, .. } => targets[0].as_name().unwrap_or("?").to_string(),
+                Stmt::If { .. } => "if".into(),
+                Stmt::Block { .. } => "for".into(),
+                Stmt::Function(f) => format!("def {}", f.name),
+                Stmt::Class(c) => format!("class {}", c.name),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["a", "if", "b", "for", "c", "d", "def f", "class K", "e"]
+        );
+    }
+
     #[test]
     fn recovers_from_a_syntax_error() {
         let (module, errors) = parse("def f(:\n    pass\n\nclass Later:\n    y = 1\n");

@@ -8,8 +8,9 @@
 //! lines and snippets point into the real file.
 //!
 //! Kept:
-//! - imports, class headers, and every class-level statement (fields, `Meta` options, view
-//!   attributes);
+//! - imports (those at module level are read without the parser, by `imports`, and cut out of
+//!   the parsed text; the parser gets any the reader does not follow), class headers, and
+//!   every class-level statement (fields, `Meta` options, view attributes);
 //! - at module level, one-line statements that can alias a name (`User = get_user_model()`,
 //!   `Base = serializers.ModelSerializer`), and any statement that mentions an import, a route
 //!   (`urlpatterns`, `path(`, `register(`, …) or a setting a rule reads;
@@ -32,8 +33,11 @@
 //! `AuditOptions::full_parse` turns the selection off; `tests/selection.rs` and the benchmark
 //! check that both give the same findings.
 
+use crate::imports;
 use crate::outline::{self, Kind, Statement};
+use crate::syntax::Stmt;
 use aho_corasick::AhoCorasick;
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -157,10 +161,11 @@ impl<'t> Scanned<'t> {
                     strong: m.pattern().as_usize() < STRONG_WORDS.len(),
                 })
                 .collect(),
+            imports: RefCell::default(),
         };
         let mut cuts = Vec::new();
         selector.block(block, false, &mut cuts);
-        (!cuts.is_empty()).then(|| Selection::new(self.text, &cuts))
+        (!cuts.is_empty()).then(|| Selection::new(self.text, &cuts, selector.imports.into_inner()))
     }
 }
 
@@ -170,6 +175,9 @@ pub struct Selection {
     pub text: String,
     /// `(offset in text, offset in the file)` of each piece, in order.
     pub pieces: Vec<(u32, u32)>,
+    /// The module-level imports, read without the parser (see `imports`) and cut out of
+    /// `text`, in order.
+    pub imports: Vec<Stmt>,
 }
 
 /// A block cut out of a file, and what stands in for it.
@@ -205,7 +213,7 @@ enum StandIn {
 }
 
 impl Selection {
-    fn new(file: &str, cuts: &[Cut]) -> Selection {
+    fn new(file: &str, cuts: &[Cut], imports: Vec<Stmt>) -> Selection {
         // Sized exactly: the text is kept for the whole audit, for every file.
         let (mut len, mut count) = (file.len(), 1);
         for cut in cuts {
@@ -242,7 +250,11 @@ impl Selection {
         pieces.push((text.len() as u32, pos as u32));
         text.push_str(&file[pos..]);
         debug_assert_eq!((text.len(), pieces.len()), (len, count));
-        Selection { text, pieces }
+        Selection {
+            text,
+            pieces,
+            imports,
+        }
     }
 }
 
@@ -293,6 +305,8 @@ struct Selector<'a> {
     /// Where the file mentions a strong or a container word, in order: one search of the file
     /// instead of one per function and per word list.
     anchors: Vec<Anchor>,
+    /// Module-level imports read without the parser, in order.
+    imports: RefCell<Vec<Stmt>>,
 }
 
 /// A strong word (`strong`) or a container word, at `start..end` in the file.
@@ -368,6 +382,16 @@ impl Selector<'_> {
     /// Decide one statement; `false` when nothing of it is left.
     fn statement(&self, s: &Statement, in_class: bool, cuts: &mut Vec<Cut>) -> bool {
         match &s.kind {
+            // Read here and cut out, unless the reader cannot follow it (see `imports`).
+            Kind::Import if !in_class => {
+                let Some(import) = imports::read(self.file, s.first as usize, s.end as usize)
+                else {
+                    return true;
+                };
+                self.imports.borrow_mut().push(import);
+                cuts.push(Cut::whole(s, StandIn::Nothing));
+                false
+            }
             Kind::Import => true,
             Kind::Class(members) => {
                 self.block(members, true, cuts);
@@ -507,7 +531,32 @@ mod tests {
         let out = select(src);
         assert_eq!(
             out,
-            "import os\n\ndef helper(): 0\n\ndef dump():\n    return User.objects.values( )\n"
+            "\ndef helper(): 0\n\ndef dump():\n    return User.objects.values( )\n"
+        );
+    }
+
+    #[test]
+    fn module_imports_are_read_and_cut_and_those_the_reader_cannot_follow_stay() {
+        let src =
+            "import os\nfrom . import (a,\n    b as c)\nimport x; y = 1\nclass K:\n    import z\n";
+        let selection = Scanned::new(Path::new("app/views.py"), src, false)
+            .selection()
+            .expect("something cut");
+        assert_eq!(selection.text, "import x; y = 1\nclass K:\n    import z\n");
+        let read: Vec<Vec<(&str, Option<&str>)>> = selection
+            .imports
+            .iter()
+            .map(|stmt| match stmt {
+                Stmt::Import { names, .. } | Stmt::ImportFrom { names, .. } => names
+                    .iter()
+                    .map(|n| (n.name.as_str(), n.asname.as_deref()))
+                    .collect(),
+                other => panic!("not an import: {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [vec![("os", None)], vec![("a", None), ("b", Some("c"))]]
         );
     }
 

@@ -120,9 +120,39 @@ fn line_starts(text: &str) -> Box<[u32]> {
     SCRATCH.with_borrow_mut(|starts| {
         starts.clear();
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        push_after_newlines(text.as_bytes(), starts);
         starts.as_slice().into()
     })
+}
+
+/// Push the offset after each `\n` of `text`. Code has a newline every thirty-odd bytes, and
+/// `memchr_iter` returns to its caller at each one: comparing 32 bytes at a time and walking
+/// the bits of the mask is nearly twice as fast over a large project (every file's lines are
+/// found). Written by hand because no crate gives all the positions of a byte in bulk.
+fn push_after_newlines(text: &[u8], out: &mut Vec<u32>) {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        while i + 32 <= text.len() {
+            // SAFETY: SSE2 is part of x86_64; the loads read text[i..i + 32], in bounds.
+            let mut mask = unsafe {
+                let newline = _mm_set1_epi8(b'\n' as i8);
+                let low = _mm_loadu_si128(text.as_ptr().add(i).cast::<__m128i>());
+                let high = _mm_loadu_si128(text.as_ptr().add(i + 16).cast::<__m128i>());
+                (_mm_movemask_epi8(_mm_cmpeq_epi8(low, newline)) as u32)
+                    | ((_mm_movemask_epi8(_mm_cmpeq_epi8(high, newline)) as u32) << 16)
+            };
+            while mask != 0 {
+                out.push((i + mask.trailing_zeros() as usize + 1) as u32);
+                mask &= mask - 1;
+            }
+            i += 32;
+        }
+    }
+    out.extend(memchr::memchr_iter(b'\n', &text[i..]).map(|p| (i + p + 1) as u32));
 }
 
 /// A file's text with its tree: what can be made of a file before the walk knows its module
@@ -245,5 +275,26 @@ mod tests {
         assert_eq!(text.snippet(4, 4), "x = 'é'");
         // An offset in the cut block lands at the end of the stand-in before it.
         assert_eq!(text.slice(Span { start: 0, end: 20 }), "def f():\n    0\n");
+    }
+
+    /// The bulk search finds what `memchr` finds: newlines at every offset of the 32-byte
+    /// blocks and of the tail, next to each other and far apart, from every start.
+    #[test]
+    fn newlines_in_bulk_are_those_memchr_finds() {
+        let mut text: Vec<u8> = (0..200u32).map(|i| b'a' + (i % 26) as u8).collect();
+        for at in [
+            0, 1, 15, 16, 17, 31, 32, 33, 34, 63, 64, 100, 101, 150, 190, 198, 199,
+        ] {
+            text[at] = b'\n';
+        }
+        for start in 0..text.len() {
+            let text = &text[start..];
+            let mut bulk = Vec::new();
+            push_after_newlines(text, &mut bulk);
+            let expected: Vec<u32> = memchr::memchr_iter(b'\n', text)
+                .map(|p| p as u32 + 1)
+                .collect();
+            assert_eq!(bulk, expected, "from {start}");
+        }
     }
 }

@@ -400,28 +400,54 @@ impl Stmt {
         head.iter().chain(first).chain(second).chain(tail)
     }
 
-    /// The statements nested directly in this one (bodies of `if`, blocks; not class or
-    /// function bodies, which are scopes of their own), in source order.
-    pub fn nested(&self) -> impl DoubleEndedIterator<Item = &Stmt> {
-        let (body, orelse): (&[Stmt], &[Stmt]) = match self {
+    /// The bodies nested directly in this one (of an `if` and its `else`, of a block; not class
+    /// or function bodies, which are scopes of their own), in source order.
+    pub fn nested_bodies(&self) -> (&[Stmt], &[Stmt]) {
+        match self {
             Stmt::If { body, orelse, .. } => (body, orelse),
             Stmt::Block { body, .. } => (body, &[]),
             _ => (&[], &[]),
-        };
-        body.iter().chain(orelse)
+        }
     }
 }
 
 /// Every statement of a scope body, including those nested in `if`/`for`/`with`/`try`, but not
-/// inside nested functions or classes.
-pub fn scope_statements(body: &[Stmt]) -> Vec<&Stmt> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Stmt> = body.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
-        out.push(stmt);
-        stack.extend(stmt.nested().rev());
+/// inside nested functions or classes, in source order.
+pub fn scope_statements(body: &[Stmt]) -> ScopeStatements<'_> {
+    ScopeStatements {
+        current: body.iter(),
+        resume: Vec::new(),
     }
-    out
+}
+
+/// See [`scope_statements`]. An iterator, not a list: the index and the rules walk every scope
+/// of the project this way, and most bodies are flat (the resume stack then never allocates).
+pub struct ScopeStatements<'a> {
+    current: std::slice::Iter<'a, Stmt>,
+    /// Where to go on once the body being walked ends (the `orelse` of an `if`, then the
+    /// rest of the enclosing body), innermost last.
+    resume: Vec<std::slice::Iter<'a, Stmt>>,
+}
+
+impl<'a> Iterator for ScopeStatements<'a> {
+    type Item = &'a Stmt;
+
+    fn next(&mut self) -> Option<&'a Stmt> {
+        loop {
+            if let Some(stmt) = self.current.next() {
+                let (body, orelse) = stmt.nested_bodies();
+                if !body.is_empty() || !orelse.is_empty() {
+                    let rest = std::mem::replace(&mut self.current, body.iter());
+                    self.resume.push(rest);
+                    if !orelse.is_empty() {
+                        self.resume.push(orelse.iter());
+                    }
+                }
+                return Some(stmt);
+            }
+            self.current = self.resume.pop()?;
+        }
+    }
 }
 
 /// Visit every expression of a scope body (statements nested in blocks included, nested

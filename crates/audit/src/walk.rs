@@ -4,6 +4,7 @@
 
 use crate::{AuditError, AuditOptions};
 use ignore::WalkState;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -49,24 +50,45 @@ pub fn discover<T: Send>(
             if !is_python(root) && overshare_proxyconf::looks_like_proxy_config(root) {
                 proxy.push(root.clone());
             } else {
-                out.push((packages.describe(root), read(root)));
+                let package = packages.package(root.parent().unwrap_or(Path::new("")));
+                out.push((describe(root.clone(), &package), read(root)));
             }
             continue;
         }
         let (python, configs) = walk_tree(root, options, read)?;
         packages.learn_tree(root, python.iter().map(|(path, _)| path.as_path()));
-        out.extend(
-            python
-                .into_iter()
-                .map(|(path, value)| (packages.describe(&path), value)),
-        );
+        // Each directory's package once (it may ask the filesystem), then every file on every
+        // core.
+        for (path, _) in &python {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            if !packages.packages.contains_key(dir.as_os_str()) {
+                packages.package(dir);
+            }
+        }
+        let packages = &packages;
+        out.par_extend(python.into_par_iter().map(|(path, value)| {
+            let package = packages.known_package(path.parent().unwrap_or(Path::new("")));
+            (describe(path, package), value)
+        }));
         proxy.extend(configs);
     }
-    out.sort_by(|a, b| a.0.display.cmp(&b.0.display));
+    sort_by_display(&mut out);
     out.dedup_by(|a, b| a.0.path == b.0.path);
     proxy.sort();
     proxy.dedup();
     Ok(Found { python: out, proxy })
+}
+
+/// Sort files by their reported path (stable). Each entry carries a parsed file: sorting
+/// indices and moving every entry once costs a fraction of moving entries at every step of
+/// the sort.
+fn sort_by_display<T>(files: &mut Vec<(Discovered, T)>) {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        (files[a].0.display.as_str(), a).cmp(&(files[b].0.display.as_str(), b))
+    });
+    let mut slots: Vec<Option<(Discovered, T)>> = files.drain(..).map(Some).collect();
+    files.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 /// Names worth opening to see whether they are proxy config (cheap: most files are not).
@@ -169,12 +191,20 @@ fn walker(root: &Path, options: &AuditOptions) -> ignore::WalkParallel {
             }
             let path = entry.path();
             let name = entry.file_name().to_string_lossy();
-            if !include_migrations && name == "migrations" {
+            if is_catalog_dir(&name) || (!include_migrations && name == "migrations") {
                 return false;
             }
             include_virtualenvs || !is_virtualenv(path, &name)
         })
         .build_parallel()
+}
+
+/// A gettext catalog directory (`locale/<language>/LC_MESSAGES`: `.po` and `.mo` files, by
+/// gettext's own layout). Never Python, and a translated project has one per language and
+/// domain: on the benchmark corpus they are 2,369 of its 6,327 directories, each one an
+/// `openat`, a `fstat`, two `getdents64` and a `close` the walk need not make.
+fn is_catalog_dir(name: &str) -> bool {
+    name == "LC_MESSAGES"
 }
 
 /// An installed-packages dir, or a dir conventionally holding a virtualenv (any other
@@ -192,8 +222,10 @@ struct PackageDirs {
     /// Absolute directory → whether it is a package.
     known: HashMap<PathBuf, bool>,
     /// Directory as walked → the dotted package its files are in (`""`: none). Every file of
-    /// a directory has the same one, so it is worked out once per directory.
-    packages: HashMap<PathBuf, String>,
+    /// a directory has the same one, so it is worked out once per directory. Keyed by the
+    /// path's bytes: hashing a `Path` parses its components, which on thousands of files was
+    /// most of the (serial) time between the walk and the index.
+    packages: rustc_hash::FxHashMap<std::ffi::OsString, String>,
     /// The walked trees (absolute): below them, a directory is a package exactly when the walk
     /// found its `__init__.py`, and the filesystem is not asked again.
     walked: Vec<PathBuf>,
@@ -243,7 +275,7 @@ impl PackageDirs {
     /// The dotted package of the files in `dir`: the names of the package directories from
     /// `dir` up.
     fn package(&mut self, dir: &Path) -> String {
-        if let Some(package) = self.packages.get(dir) {
+        if let Some(package) = self.packages.get(dir.as_os_str()) {
             return package.clone();
         }
         let absolute = self.absolute(dir);
@@ -262,31 +294,39 @@ impl PackageDirs {
         }
         parts.reverse();
         let package = parts.join(".");
-        self.packages.insert(dir.to_path_buf(), package.clone());
+        self.packages
+            .insert(dir.as_os_str().to_os_string(), package.clone());
         package
     }
 
-    /// Name the module of `path`: its stem, under every enclosing package directory.
-    fn describe(&mut self, path: &Path) -> Discovered {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let is_package = stem == "__init__";
-        let package = self.package(path.parent().unwrap_or(Path::new("")));
-        let module = if is_package {
-            package
-        } else if package.is_empty() {
-            stem
-        } else {
-            format!("{package}.{stem}")
-        };
-        let display = path.to_string_lossy().replace('\\', "/");
-        Discovered {
-            path: path.to_path_buf(),
-            display: display.strip_prefix("./").unwrap_or(&display).to_string(),
-            module,
-            is_package,
-        }
+    /// The package of `dir`, which [`package`](Self::package) has worked out.
+    fn known_package(&self, dir: &Path) -> &str {
+        self.packages
+            .get(dir.as_os_str())
+            .map_or("", String::as_str)
+    }
+}
+
+/// Name the module of `path` (its stem, under `package`) and how it is reported.
+fn describe(path: PathBuf, package: &str) -> Discovered {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let is_package = stem == "__init__";
+    let module = if is_package {
+        package.to_string()
+    } else if package.is_empty() {
+        stem.into_owned()
+    } else {
+        format!("{package}.{stem}")
+    };
+    let mut shown = path.to_string_lossy();
+    if shown.contains('\\') {
+        shown = shown.replace('\\', "/").into();
+    }
+    let display = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+    Discovered {
+        path,
+        display,
+        module,
+        is_package,
     }
 }

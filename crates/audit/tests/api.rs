@@ -77,6 +77,25 @@ fn migrations_and_virtualenvs_are_opt_in() {
     );
 }
 
+/// Gettext catalog directories hold translations, never code: the walk does not open them,
+/// and a locale's Python files beside them (Django's `formats.py`) are still audited.
+#[test]
+fn gettext_catalog_directories_are_not_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let locale = dir.path().join("app/locale/fr");
+    fs::create_dir_all(locale.join("LC_MESSAGES")).unwrap();
+    fs::write(locale.join("formats.py"), "DATE_FORMAT = 'j F Y'\n").unwrap();
+    fs::write(locale.join("LC_MESSAGES/django.po"), "msgid \"\"\n").unwrap();
+    fs::write(locale.join("LC_MESSAGES/stray.py"), "x = 1\n").unwrap();
+    let result = audit(&[dir.path().to_path_buf()], &AuditOptions::default()).unwrap();
+    assert_eq!(result.files_scanned, 1);
+    assert!(
+        result.project.files[0].path.ends_with("locale/fr/formats.py"),
+        "{}",
+        result.project.files[0].path
+    );
+}
+
 #[test]
 fn rules_are_in_id_order_with_documented_sections() {
     assert_eq!(RULES.len(), 16);

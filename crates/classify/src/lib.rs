@@ -120,6 +120,14 @@ impl Classifier {
             .expect("the built-in rules file is valid (checked by the crate's tests)")
     }
 
+    /// The built-in rules, compiled once per process: compiling parses the rules file and
+    /// every pattern in it, milliseconds that a command which needs them in several places (the
+    /// audit's rules, then the report's rule docs) should pay once.
+    pub fn builtin_shared() -> &'static Classifier {
+        static SHARED: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Classifier::builtin)
+    }
+
     /// The built-in rules, then each file in order (a rule with an existing id replaces it;
     /// `enabled = false` disables it).
     pub fn with_files(files: &[PathBuf]) -> Result<Classifier, RulesError> {

@@ -91,8 +91,7 @@ pub async fn run(args: AuditArgs) -> Result<u8, Fatal> {
         findings: audit.findings,
         ..Default::default()
     });
-    let classifier = overshare_classify::Classifier::builtin();
-    let context = render_context(&classifier, None);
+    let context = render_context(overshare_classify::Classifier::builtin_shared(), None);
     let fail_on = args.output.fail_on.unwrap_or(Severity::High);
     emit::emit(&report, &context, &args.output, fail_on)
 }

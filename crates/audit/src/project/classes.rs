@@ -16,22 +16,22 @@ pub enum Base {
     Project(ClassId),
     /// A class from outside the project, by qualified name (`django.db.models.Model`), or the
     /// name as written when it could not be resolved.
-    External(String),
+    External(Arc<str>),
 }
 
 #[derive(Debug, Clone)]
 pub struct ClassInfo {
     pub file: FileId,
     pub def: Arc<ClassDef>,
-    /// `module.Outer.Name`.
-    pub qualname: String,
+    /// `module.Outer.Name` (shared with the project's name index).
+    pub qualname: Arc<str>,
     /// The class this one is nested in (`Meta` in a serializer).
     pub outer: Option<ClassId>,
     pub bases: Vec<Base>,
     /// This class, then its project ancestors, nearest first (depth-first, left to right).
     pub mro: Vec<ClassId>,
     /// The external classes anywhere in the ancestry.
-    pub externals: Vec<String>,
+    pub externals: Vec<Arc<str>>,
 }
 
 impl ClassInfo {
@@ -101,7 +101,7 @@ fn collect(
 ) {
     for stmt in scope_statements(body) {
         let Stmt::Class(def) = stmt else { continue };
-        let qualname = format!("{prefix}.{}", def.name);
+        let qualname: Arc<str> = format!("{prefix}.{}", def.name).into();
         let id = out.len();
         out.push(ClassInfo {
             file,
@@ -126,13 +126,13 @@ fn resolve_bases(project: &Project, id: ClassId) -> Vec<Base> {
             let qual = project.qual_or_written(info.file, base)?;
             Some(match project.class_for(&qual) {
                 Some(class) if class != id => Base::Project(class),
-                _ => Base::External(qual),
+                _ => Base::External(qual.into()),
             })
         })
         .collect()
 }
 
-fn ancestry(project: &Project, id: ClassId) -> (Vec<ClassId>, Vec<String>) {
+fn ancestry(project: &Project, id: ClassId) -> (Vec<ClassId>, Vec<Arc<str>>) {
     let mut mro = Vec::new();
     let mut externals = Vec::new();
     let mut stack = vec![id];
@@ -190,7 +190,7 @@ impl Project {
         self.classes[class].mro.iter().find_map(|&c| {
             self.classes[c].def.nested_class(name)?;
             self.class_by_qual
-                .get(&format!("{}.{name}", self.classes[c].qualname))
+                .get(format!("{}.{name}", self.classes[c].qualname).as_str())
                 .copied()
         })
     }

@@ -560,7 +560,7 @@ fn is_global(project: &Project, f: &FnCtx<'_>) -> bool {
     if f.role == "middleware" || project.method(class, "authenticate").is_some() {
         return true;
     }
-    let qual = &project.classes[class].qualname;
+    let qual = &*project.classes[class].qualname;
     project
         .settings
         .default_permissions

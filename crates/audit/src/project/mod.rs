@@ -48,7 +48,7 @@ pub struct Project {
     /// Module-level names of each file → qualified names.
     scopes: Vec<Scope>,
     pub classes: Vec<ClassInfo>,
-    class_by_qual: HashMap<String, ClassId>,
+    class_by_qual: HashMap<std::sync::Arc<str>, ClassId>,
     pub settings: Settings,
     pub models: Vec<Model>,
     model_of_class: HashMap<ClassId, ModelId>,
@@ -134,19 +134,19 @@ impl Project {
         if depth > 8 {
             return None;
         }
-        let parts: Vec<&str> = qual.split('.').collect();
-        for split in (1..parts.len()).rev() {
-            let Some(file) = self.module_file(&parts[..split].join(".")) else {
+        // The longest module prefix first: `a.b.C` tries module `a.b`, then `a`.
+        let mut end = qual.len();
+        while let Some(dot) = qual[..end].rfind('.') {
+            end = dot;
+            let Some(file) = self.module_file(&qual[..dot]) else {
                 continue;
             };
-            let rest = parts[split..].join(".");
+            let rest = &qual[dot + 1..];
             let local = format!("{}.{rest}", self.files[file].module);
-            if let Some(&id) = self.class_by_qual.get(&local) {
+            if let Some(&id) = self.class_by_qual.get(local.as_str()) {
                 return Some(id);
             }
-            let (first, tail) = rest
-                .split_once('.')
-                .map_or((&rest[..], ""), |(a, b)| (a, b));
+            let (first, tail) = rest.split_once('.').unwrap_or((rest, ""));
             if let Some(target) = self.scopes[file].get(first) {
                 let next = if tail.is_empty() {
                     target.to_string()
@@ -196,11 +196,20 @@ impl Project {
 fn index_modules(files: &[SourceFile]) -> (HashMap<String, FileId>, HashMap<String, Vec<FileId>>) {
     let mut modules = HashMap::default();
     let mut by_suffix: HashMap<String, Vec<FileId>> = HashMap::default();
+    modules.reserve(files.len());
+    by_suffix.reserve(files.len() * 3);
     for (id, file) in files.iter().enumerate() {
         modules.entry(file.module.clone()).or_insert(id);
-        let parts: Vec<&str> = file.module.split('.').collect();
-        for i in 0..parts.len() {
-            by_suffix.entry(parts[i..].join(".")).or_default().push(id);
+        // Every dotted suffix (`a.b.c`, `b.c`, `c`) is a substring of the name.
+        let starts = std::iter::once(0).chain(file.module.match_indices('.').map(|(i, _)| i + 1));
+        for start in starts {
+            let suffix = &file.module[start..];
+            match by_suffix.get_mut(suffix) {
+                Some(ids) => ids.push(id),
+                None => {
+                    by_suffix.insert(suffix.to_string(), vec![id]);
+                }
+            }
         }
     }
     (modules, by_suffix)
@@ -213,6 +222,7 @@ type Scope = HashMap<Ident, Ident>;
 /// Module-level names of a file: imports, classes, functions and plain aliases.
 fn module_scope(file: &SourceFile) -> Scope {
     let mut scope = Scope::default();
+    scope.reserve(file.ast.body.len());
     for stmt in scope_statements(&file.ast.body) {
         match stmt {
             Stmt::Import { names, .. } => {
@@ -235,27 +245,33 @@ fn module_scope(file: &SourceFile) -> Scope {
                 let base = absolute_module(file, module.as_deref(), *level);
                 for n in names.iter().filter(|n| n.name != "*") {
                     let bound = n.asname.as_ref().unwrap_or(&n.name).clone();
-                    let qual = if base.is_empty() {
-                        n.name.clone()
-                    } else {
-                        compact_str::format_compact!("{base}.{}", n.name)
-                    };
-                    scope.insert(bound, qual);
+                    scope.insert(bound, dotted(&base, &n.name));
                 }
             }
             Stmt::Class(c) => {
-                let qual = compact_str::format_compact!("{}.{}", file.module, c.name);
-                scope.insert(c.name.clone(), qual);
+                scope.insert(c.name.clone(), dotted(&file.module, &c.name));
             }
             Stmt::Function(f) => {
-                let qual = compact_str::format_compact!("{}.{}", file.module, f.name);
-                scope.insert(f.name.clone(), qual);
+                scope.insert(f.name.clone(), dotted(&file.module, &f.name));
             }
             _ => {}
         }
     }
     alias_assignments(file, &mut scope);
     scope
+}
+
+/// `base.name` (`name` when `base` is empty), built without the formatting machinery: a large
+/// project's scopes hold hundreds of thousands.
+fn dotted(base: &str, name: &str) -> Ident {
+    if base.is_empty() {
+        return Ident::from(name);
+    }
+    let mut qual = Ident::with_capacity(base.len() + 1 + name.len());
+    qual.push_str(base);
+    qual.push('.');
+    qual.push_str(name);
+    qual
 }
 
 /// `User = get_user_model()`, `Base = serializers.ModelSerializer`: module-level aliases.
@@ -300,18 +316,16 @@ fn absolute_module(file: &SourceFile, module: Option<&str>, level: u32) -> Strin
     if level == 0 {
         return module.unwrap_or("").to_string();
     }
-    let mut base: Vec<&str> = file
-        .package()
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .collect();
+    // The package, less one trailing part per extra dot.
+    let mut base = file.package().trim_matches('.');
     for _ in 1..level {
-        base.pop();
+        base = base.rsplit_once('.').map_or("", |(head, _)| head);
     }
-    if let Some(m) = module {
-        base.push(m);
+    match module {
+        Some(m) if base.is_empty() => m.to_string(),
+        Some(m) => format!("{base}.{m}"),
+        None => base.to_string(),
     }
-    base.join(".")
 }
 
 /// The last dotted segment of a qualified name.

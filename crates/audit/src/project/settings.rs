@@ -4,6 +4,7 @@
 use super::Project;
 use crate::source::{FileId, Loc, SourceFile};
 use crate::syntax::{Expr, Stmt};
+use rayon::prelude::*;
 
 /// A module-level setting: its value expression and where it is assigned.
 #[derive(Debug, Clone)]
@@ -43,10 +44,17 @@ const NON_PRODUCTION: &[&str] = &[
 
 pub(super) fn collect(project: &Project) -> Settings {
     let mut settings = Settings::default();
-    for (id, file) in project.files.iter().enumerate() {
-        if !is_settings(file) {
-            continue;
-        }
+    // Which files are settings modules, on every core (it looks at every file's module-level
+    // assignments); then their values, in the walk's order.
+    let modules: Vec<usize> = project
+        .files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, file)| is_settings(file))
+        .map(|(id, _)| id)
+        .collect();
+    for id in modules {
+        let file = &project.files[id];
         settings.modules.push((id, is_non_production(&file.module)));
         for (name, value) in assignments(file) {
             apply(&mut settings, name, value);

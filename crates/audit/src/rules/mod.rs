@@ -75,10 +75,9 @@ pub struct Ctx<'a> {
 
 /// Run every rule; findings come back once each (by fingerprint), ordered by file and line.
 pub fn run(project: &Project) -> Vec<Finding> {
-    let classifier = Classifier::builtin();
     let ctx = Ctx {
         project,
-        classifier: &classifier,
+        classifier: Classifier::builtin_shared(),
     };
     let mut findings: Vec<Finding> = CHECKS
         .par_iter()
