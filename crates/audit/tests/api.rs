@@ -90,7 +90,9 @@ fn gettext_catalog_directories_are_not_walked() {
     let result = audit(&[dir.path().to_path_buf()], &AuditOptions::default()).unwrap();
     assert_eq!(result.files_scanned, 1);
     assert!(
-        result.project.files[0].path.ends_with("locale/fr/formats.py"),
+        result.project.files[0]
+            .path
+            .ends_with("locale/fr/formats.py"),
         "{}",
         result.project.files[0].path
     );
