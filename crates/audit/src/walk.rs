@@ -73,7 +73,7 @@ pub fn discover<T: Send>(
         proxy.extend(configs);
     }
     sort_by_display(&mut out);
-    out.dedup_by(|a, b| a.0.path == b.0.path);
+    out.dedup_by(|a, b| a.0.path.as_os_str() == b.0.path.as_os_str());
     proxy.sort();
     proxy.dedup();
     Ok(Found { python: out, proxy })
@@ -110,7 +110,13 @@ fn is_config_name(path: &Path) -> bool {
 }
 
 fn is_python(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "py" || e == "pyi")
+    path.file_name().is_some_and(is_python_name)
+}
+
+/// `*.py` or `*.pyi` (as `Path::extension` sees it: `.py` alone is a stem, not an extension).
+fn is_python_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    (name.len() > 3 && name.ends_with(b".py")) || (name.len() > 4 && name.ends_with(b".pyi"))
 }
 
 /// The Python files and proxy-config candidates under `root`, walked on every core (the
@@ -137,8 +143,10 @@ fn walk_tree<T: Send>(
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
+            // The entry's own name, not the path's last component: no path parsing per file.
+            let python_file = is_python_name(entry.file_name());
             let path = entry.into_path();
-            if is_python(&path) {
+            if python_file {
                 let value = read(&path);
                 python.lock().expect("not poisoned").push((path, value));
             } else if is_virtualenv_marker(&path, root, options) {
@@ -328,5 +336,27 @@ fn describe(path: PathBuf, package: &str) -> Discovered {
         display,
         module,
         is_package,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_names_are_what_the_extension_says() {
+        for name in [
+            "a.py", ".py", "..py", "a.pyi", ".pyi", "a.pyc", "py", "a.py.txt", "a.PY", "x.b.py",
+            "pyi", ".a.py",
+        ] {
+            let by_extension = Path::new(name)
+                .extension()
+                .is_some_and(|e| e == "py" || e == "pyi");
+            assert_eq!(
+                is_python_name(std::ffi::OsStr::new(name)),
+                by_extension,
+                "{name}"
+            );
+        }
     }
 }
