@@ -40,18 +40,32 @@ thread_local! {
     /// The pieces of the selection being lowered (empty: the source is the whole file). A
     /// thread-local because `span` is called from every lowering function.
     static PIECES: std::cell::RefCell<Vec<(u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The piece the last offset was in: the lowering goes through the tree in source order,
+    /// so nearly every offset is in that piece or the next (a selection has hundreds).
+    static LAST_PIECE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn in_file(offset: u32) -> u32 {
-    PIECES.with_borrow(
-        |pieces| match pieces.partition_point(|&(at, _)| at <= offset) {
-            0 => offset,
-            i => {
-                let (at, file) = pieces[i - 1];
-                file + (offset - at)
+    PIECES.with_borrow(|pieces| {
+        let holds = |i: usize| {
+            pieces.get(i).is_some_and(|&(at, _)| at <= offset)
+                && pieces.get(i + 1).is_none_or(|&(next, _)| next > offset)
+        };
+        let last = LAST_PIECE.get();
+        let i = if holds(last) {
+            last
+        } else if holds(last + 1) {
+            last + 1
+        } else {
+            match pieces.partition_point(|&(at, _)| at <= offset) {
+                0 => return offset,
+                i => i - 1,
             }
-        },
-    )
+        };
+        LAST_PIECE.set(i);
+        let (at, file) = pieces[i];
+        file + (offset - at)
+    })
 }
 
 fn lower(parsed: ruff_python_parser::Parsed<ast::ModModule>) -> (Module, Vec<SyntaxError>) {
@@ -390,6 +404,36 @@ mod tests {
             names,
             ["a", "if", "b", "for", "c", "d", "def f", "class K", "e"]
         );
+    }
+
+    /// Offsets map to the file through the piece that holds them, whatever order they are
+    /// asked in (the last piece used is only a hint).
+    #[test]
+    fn spans_of_a_selection_are_the_files() {
+        let src = "x = 1\ny = 2\nz = 3\n";
+        let pieces = [(0, 0), (6, 50), (12, 90)];
+        let (module, errors) = parse_pieces(src, &pieces);
+        assert!(errors.is_empty());
+        let starts: Vec<(u32, u32)> = module
+            .body
+            .iter()
+            .map(|s| (s.span().start, s.span().end))
+            .collect();
+        assert_eq!(starts, [(0, 5), (50, 55), (90, 95)]);
+        PIECES.with_borrow_mut(|p| p.extend_from_slice(&pieces));
+        for (offset, expected) in [
+            (13, 91),
+            (0, 0),
+            (7, 51),
+            (5, 5),
+            (12, 90),
+            (6, 50),
+            (17, 95),
+        ] {
+            assert_eq!(in_file(offset), expected, "{offset}");
+        }
+        PIECES.with_borrow_mut(Vec::clear);
+        assert_eq!(in_file(13), 13);
     }
 
     #[test]

@@ -460,19 +460,24 @@ pub fn walk_scope_exprs<'a>(body: &'a [Stmt], f: &mut impl FnMut(&'a Expr) -> bo
     }
 }
 
-/// Every function defined in a body, methods of nested classes and nested functions included.
+/// Every function defined in a body, methods of nested classes and nested functions included
+/// (a function before those nested in it).
 pub fn all_functions(body: &[Stmt]) -> Vec<&Arc<FunctionDef>> {
-    let mut out = Vec::new();
-    for stmt in scope_statements(body) {
-        match stmt {
-            Stmt::Function(f) => {
-                out.push(f);
-                out.extend(all_functions(&f.body));
+    fn collect<'a>(body: &'a [Stmt], out: &mut Vec<&'a Arc<FunctionDef>>) {
+        for stmt in scope_statements(body) {
+            match stmt {
+                Stmt::Function(f) => {
+                    out.push(f);
+                    collect(&f.body, out);
+                }
+                Stmt::Class(c) => collect(&c.body, out),
+                _ => {}
             }
-            Stmt::Class(c) => out.extend(all_functions(&c.body)),
-            _ => {}
         }
     }
+    // One list for the whole tree: this runs on every file of the project.
+    let mut out = Vec::new();
+    collect(body, &mut out);
     out
 }
 
