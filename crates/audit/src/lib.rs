@@ -38,6 +38,7 @@ mod select;
 pub mod source;
 pub mod syntax;
 mod walk;
+mod words;
 
 pub use correlate::correlate;
 /// The nginx/Apache rules the audit runs on the proxy configs it finds.

@@ -36,6 +36,7 @@
 use crate::imports;
 use crate::outline::{self, Kind, Statement};
 use crate::syntax::Stmt;
+use crate::words::Words;
 use aho_corasick::AhoCorasick;
 use std::cell::RefCell;
 use std::path::Path;
@@ -97,23 +98,21 @@ const MODULE_WORDS: &[&str] = &[
     "Router",
 ];
 
-/// An automaton that answers "does this text mention any of these words?".
-fn words(words: &[&str], caseless: bool) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(caseless)
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(words)
-        .expect("valid anchors")
-}
-
 /// The strong words, then the container words: found in one pass over each file (see
 /// `Anchor`).
-static ANCHORS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| words(&[STRONG_WORDS, CONTAINER_WORDS].concat(), false));
-static MODULE: LazyLock<AhoCorasick> = LazyLock::new(|| words(MODULE_WORDS, false));
-static DECORATOR: LazyLock<AhoCorasick> = LazyLock::new(|| words(DECORATOR_WORDS, false));
-static CERTIFICATE: LazyLock<AhoCorasick> = LazyLock::new(|| words(CERTIFICATE_WORDS, true));
-static QUERYSET: LazyLock<AhoCorasick> = LazyLock::new(|| words(QUERYSET_WORDS, false));
+static ANCHORS: LazyLock<Words> =
+    LazyLock::new(|| Words::new(&[STRONG_WORDS, CONTAINER_WORDS].concat()));
+static MODULE: LazyLock<Words> = LazyLock::new(|| Words::new(MODULE_WORDS));
+static DECORATOR: LazyLock<Words> = LazyLock::new(|| Words::new(DECORATOR_WORDS));
+static QUERYSET: LazyLock<Words> = LazyLock::new(|| Words::new(QUERYSET_WORDS));
+/// Ignoring ASCII case (`SSL_CLIENT_S_DN`, `x-ssl-client-cert`), which the vectorized searcher
+/// does not do.
+static CERTIFICATE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(CERTIFICATE_WORDS)
+        .expect("valid words")
+});
 
 /// Methods whose bodies the project index reads (views' scoping and serializer choice,
 /// permission and authentication hooks, middleware entry points): kept in every class.
@@ -156,9 +155,9 @@ impl<'t> Scanned<'t> {
             anchors: ANCHORS
                 .find_iter(text)
                 .map(|m| Anchor {
-                    start: m.start() as u32,
-                    end: m.end() as u32,
-                    strong: m.pattern().as_usize() < STRONG_WORDS.len(),
+                    start: m.start as u32,
+                    end: m.end as u32,
+                    strong: m.word < STRONG_WORDS.len(),
                 })
                 .collect(),
             imports: RefCell::default(),

@@ -148,7 +148,7 @@ pub(super) fn analyze(project: &Project) -> Identity {
 fn functions<'p>(project: &'p Project, words: &[&str]) -> Vec<FnCtx<'p>> {
     // One pass over each text for all the words (`str::contains` once per word would scan the
     // project's text once per word, twice: files, then functions).
-    let words = aho_corasick::AhoCorasick::new(words).expect("plain words");
+    let words = crate::words::Words::new(words);
     let wanted = |text: &str| words.is_match(text);
     project
         .files

@@ -68,20 +68,13 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     out.extend(found);
 }
 
-/// Whether the text names one of the calls this rule reads. These words are everywhere in
-/// DRF code (`serializers`, `values`), so the search runs on every file and most functions:
-/// with the vectorized searcher for a few literals (Teddy) where the CPU has it, a prebuilt
-/// automaton otherwise (three `str::contains` built a searcher each, for every text).
+/// Whether the text names one of the calls this rule reads (on every file, then on most
+/// functions: these words are everywhere in DRF code).
 fn mentions_a_dump(text: &str) -> bool {
-    const WORDS: [&str; 3] = ["values", "model_to_dict", "serialize"];
-    static PACKED: std::sync::LazyLock<Option<aho_corasick::packed::Searcher>> =
-        std::sync::LazyLock::new(|| aho_corasick::packed::Searcher::new(WORDS));
-    static AUTOMATON: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(WORDS).expect("valid words"));
-    match &*PACKED {
-        Some(searcher) => searcher.find(text).is_some(),
-        None => AUTOMATON.is_match(text),
-    }
+    static WORDS: std::sync::LazyLock<crate::words::Words> = std::sync::LazyLock::new(|| {
+        crate::words::Words::new(&["values", "model_to_dict", "serialize"])
+    });
+    WORDS.is_match(text)
 }
 
 fn check_function(ctx: &Ctx<'_>, file: FileId, f: &FunctionDef, out: &mut Vec<Finding>) {
