@@ -281,7 +281,9 @@ fn alias_assignments(file: &SourceFile, scope: &mut Scope) {
             continue;
         };
         let qual = match &**value {
-            Expr::Call(call) => call
+            // Only a call of `get_user_model`, by that name or a local alias of it, can be one
+            // (most module-level calls are not: `logging.getLogger(…)`, `template.Library()`).
+            Expr::Call(call) if may_be_get_user_model(&call.func, scope) => call
                 .func
                 .dotted()
                 .and_then(|d| resolve_in(scope, &d))
@@ -301,6 +303,19 @@ fn alias_assignments(file: &SourceFile, scope: &mut Scope) {
     }
 }
 
+fn may_be_get_user_model(func: &Expr, scope: &Scope) -> bool {
+    match func {
+        Expr::Name { id, .. } => {
+            id == "get_user_model"
+                || scope
+                    .get(id.as_str())
+                    .is_some_and(|q| q.ends_with("get_user_model"))
+        }
+        Expr::Attr { attr, .. } => attr == "get_user_model",
+        _ => false,
+    }
+}
+
 fn resolve_in(scope: &Scope, dotted: &str) -> Option<String> {
     let (head, tail) = dotted.split_once('.').map_or((dotted, ""), |(a, b)| (a, b));
     let base = scope.get(head)?;
@@ -312,9 +327,13 @@ fn resolve_in(scope: &Scope, dotted: &str) -> Option<String> {
 }
 
 /// The absolute module of `from <dots><module> import …` in `file`.
-fn absolute_module(file: &SourceFile, module: Option<&str>, level: u32) -> String {
+fn absolute_module<'a>(
+    file: &'a SourceFile,
+    module: Option<&'a str>,
+    level: u32,
+) -> std::borrow::Cow<'a, str> {
     if level == 0 {
-        return module.unwrap_or("").to_string();
+        return module.unwrap_or("").into();
     }
     // The package, less one trailing part per extra dot.
     let mut base = file.package().trim_matches('.');
@@ -322,13 +341,65 @@ fn absolute_module(file: &SourceFile, module: Option<&str>, level: u32) -> Strin
         base = base.rsplit_once('.').map_or("", |(head, _)| head);
     }
     match module {
-        Some(m) if base.is_empty() => m.to_string(),
-        Some(m) => format!("{base}.{m}"),
-        None => base.to_string(),
+        Some(m) if base.is_empty() => m.into(),
+        Some(m) => format!("{base}.{m}").into(),
+        None => base.into(),
     }
 }
 
 /// The last dotted segment of a qualified name.
 pub fn last_segment(qual: &str) -> &str {
     qual.rsplit('.').next().unwrap_or(qual)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope_of(module: &str, is_package: bool, src: &str) -> Scope {
+        let (ast, errors) = crate::python::parse(src);
+        assert!(errors.is_empty(), "{errors:?}");
+        let file = SourceFile::new(
+            format!("{module}.py"),
+            module.to_string(),
+            is_package,
+            src.to_string(),
+            ast,
+        );
+        module_scope(&file)
+    }
+
+    /// Imports (absolute and relative, from a module and from a package), local definitions
+    /// and the aliases the index resolves through, including `get_user_model` called under
+    /// another name.
+    #[test]
+    fn module_scopes_resolve_imports_definitions_and_aliases() {
+        let src = "import os.path\nimport rest_framework.serializers as s\n\
+                   from . import views\nfrom ..core import models as m\n\
+                   from django.contrib.auth import get_user_model\n\
+                   gum = get_user_model\nUser = get_user_model()\nOther = gum()\n\
+                   logger = logging.getLogger(__name__)\nBase = s.ModelSerializer\n\
+                   class K: pass\ndef f(): pass\n";
+        let scope = scope_of("shop.api.serializers", false, src);
+        let get = |name: &str| scope.get(name).map(|q| q.as_str());
+        assert_eq!(get("os"), Some("os"));
+        assert_eq!(get("s"), Some("rest_framework.serializers"));
+        assert_eq!(get("views"), Some("shop.api.views"));
+        assert_eq!(get("m"), Some("shop.core.models"));
+        assert_eq!(get("User"), Some(USER_MODEL));
+        assert_eq!(get("Other"), Some(USER_MODEL));
+        assert_eq!(get("logger"), None);
+        assert_eq!(
+            get("Base"),
+            Some("rest_framework.serializers.ModelSerializer")
+        );
+        assert_eq!(get("K"), Some("shop.api.serializers.K"));
+        assert_eq!(get("f"), Some("shop.api.serializers.f"));
+        // In a package's `__init__`, one dot is the package itself.
+        let scope = scope_of("shop.api", true, "from . import views\n");
+        assert_eq!(
+            scope.get("views").map(|q| q.as_str()),
+            Some("shop.api.views")
+        );
+    }
 }
