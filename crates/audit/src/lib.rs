@@ -208,8 +208,10 @@ fn read_file(path: &std::path::Path, full_parse: bool) -> std::io::Result<Read> 
     BUFFER.with_borrow_mut(|buffer| {
         let len = read_into(path, buffer)?;
         let bytes = &buffer[..len];
-        // Valid UTF-8 (nearly every file) is checked at full speed; the rest is made valid.
-        let text = match std::str::from_utf8(bytes) {
+        // Valid UTF-8 (nearly every file) is checked at full speed (simdutf8: a few times the
+        // standard library's check, which was more than 1% of an audit); the rest is made
+        // valid.
+        let text = match simdutf8::basic::from_utf8(bytes) {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(bytes),
         };

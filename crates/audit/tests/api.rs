@@ -37,6 +37,34 @@ fn a_file_with_a_syntax_error_is_still_audited() {
     assert!(finding.message.contains("`api_key`"), "{}", finding.message);
 }
 
+/// A file that is not valid UTF-8 (a Latin-1 comment) is read with the bad bytes replaced, and
+/// audited like any other.
+#[test]
+fn a_file_that_is_not_utf8_is_still_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut source =
+        b"# Caf\xe9 app\nfrom rest_framework import serializers\nfrom models import Card\n"
+            .to_vec();
+    source.extend_from_slice(
+        b"class CardSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Card\n        fields = '__all__'\n",
+    );
+    fs::write(dir.path().join("serializers.py"), source).unwrap();
+    fs::write(
+        dir.path().join("models.py"),
+        "from django.db import models\n\nclass Card(models.Model):\n    api_key = models.CharField(max_length=40)\n",
+    )
+    .unwrap();
+    let result = audit(&[dir.path().to_path_buf()], &AuditOptions::default()).unwrap();
+    assert_eq!(result.files_scanned, 2);
+    assert!(result.parse_errors.is_empty(), "{:?}", result.parse_errors);
+    let finding = result
+        .findings
+        .iter()
+        .find(|f| f.rule == "OVS601")
+        .expect("the serializer is audited");
+    assert_eq!(finding.source[0].line, 7);
+}
+
 #[test]
 fn a_missing_path_is_an_error_that_names_it() {
     let err = audit(&["/no/such/overshare/dir".into()], &AuditOptions::default()).unwrap_err();
