@@ -73,10 +73,24 @@ pub(super) fn index(project: &mut Project) {
         project.class_by_qual.insert(info.qualname.clone(), id);
     }
     project.classes = classes;
-    // Every class on every core: resolution only reads the index built above.
-    let bases: Vec<Vec<Base>> = (0..project.classes.len())
+    // Every file's classes on every core (resolution only reads the index built above), each
+    // base name once per file: a file's classes mostly share their bases (a test module's
+    // `TestCase`, a models module's `models.Model`).
+    let mut files: Vec<std::ops::Range<ClassId>> = Vec::new();
+    for (id, info) in project.classes.iter().enumerate() {
+        match files.last_mut() {
+            Some(range) if project.classes[range.start].file == info.file => range.end = id + 1,
+            _ => files.push(id..id + 1),
+        }
+    }
+    let bases: Vec<Vec<Base>> = files
         .into_par_iter()
-        .map(|id| resolve_bases(project, id))
+        .flat_map_iter(|classes| {
+            let mut known = rustc_hash::FxHashMap::default();
+            classes
+                .map(|id| resolve_bases(project, id, &mut known))
+                .collect::<Vec<_>>()
+        })
         .collect();
     for (info, bases) in project.classes.iter_mut().zip(bases) {
         info.bases = bases;
@@ -121,7 +135,12 @@ fn collect(
     }
 }
 
-fn resolve_bases(project: &Project, id: ClassId) -> Vec<Base> {
+/// The bases of class `id`; `known` holds what the base names of its file resolved to.
+fn resolve_bases(
+    project: &Project,
+    id: ClassId,
+    known: &mut rustc_hash::FxHashMap<String, Result<ClassId, Arc<str>>>,
+) -> Vec<Base> {
     let info = &project.classes[id];
     info.def
         .bases
@@ -129,9 +148,18 @@ fn resolve_bases(project: &Project, id: ClassId) -> Vec<Base> {
         .filter_map(|base| {
             // `class Meta(Base.Meta)` inside a serializer: `Base` is a module-level name.
             let qual = project.qual_or_written(info.file, base)?;
-            Some(match project.class_for(&qual) {
-                Some(class) if class != id => Base::Project(class),
-                _ => Base::External(qual.into()),
+            let resolved = match known.get(&qual) {
+                Some(resolved) => resolved.clone(),
+                None => {
+                    let resolved = project.class_for(&qual).ok_or_else(|| Arc::from(&*qual));
+                    known.insert(qual.clone(), resolved.clone());
+                    resolved
+                }
+            };
+            Some(match resolved {
+                Ok(class) if class != id => Base::Project(class),
+                Ok(_) => Base::External(qual.into()),
+                Err(external) => Base::External(external),
             })
         })
         .collect()
