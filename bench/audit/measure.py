@@ -4,19 +4,34 @@ Called by scripts/bench-audit.sh as
     measure.py --runs 3 --files N --lines N --cwd DIR --out DIR "name|command ..." ...
 Each command runs RUNS times in turn (round robin, so a slow phase of the machine hits every
 tool alike), and each round starts one tool later than the one before: the run that follows
-another tool's minutes of memory churn (Bandit's) is not always the same tool's. Its stdout
+another tool's minutes of memory churn (Bandit's) is not always the same tool's. Before every
+timed run the tree is read once (every directory listed, every .py file read), as hyperfine's
+`--prepare` would: each tool starts on a warm page cache whatever ran before it (on these VMs
+the kernel reclaims the cache of a tree left alone during Bandit's 80 s, and whichever tool
+came next paid for the disk reads: overshare 0.21-0.24 s there instead of 0.17 s). Its stdout
 and stderr go to OUT/<name>.<run>.{out,err}. Exit status 0 and 1
 count as success (1 is "findings" for overshare and Bandit); anything else stops the benchmark
 with the tool's stderr, since a run that failed early would look fast.
 """
 
 import argparse
+import os
 import shlex
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+
+def warm(tree: str) -> None:
+    """List every directory of the tree and read every Python file, untimed."""
+    for root, _dirs, files in os.walk(tree):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(root, name), "rb") as f:
+                    while f.read(1 << 20):
+                        pass
 
 
 def main() -> int:
@@ -41,6 +56,7 @@ def main() -> int:
         for name, argv in tools[first:] + tools[:first]:
             stdout = out / f"{name}.{run}.out"
             stderr = out / f"{name}.{run}.err"
+            warm(args.cwd)
             with stdout.open("wb") as so, stderr.open("wb") as se:
                 start = time.perf_counter()
                 status = subprocess.run(argv, cwd=args.cwd, stdout=so, stderr=se).returncode
