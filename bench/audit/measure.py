@@ -6,9 +6,9 @@ Each command runs RUNS times in turn (round robin, so a slow phase of the machin
 tool alike), and each round starts one tool later than the one before: the run that follows
 another tool's minutes of memory churn (Bandit's) is not always the same tool's. Before every
 timed run the tree is read once (every directory listed, every .py file read), as hyperfine's
-`--prepare` would: each tool starts on a warm page cache whatever ran before it (on these VMs
-the kernel reclaims the cache of a tree left alone during Bandit's 80 s, and whichever tool
-came next paid for the disk reads: overshare 0.21-0.24 s there instead of 0.17 s). Its stdout
+`--prepare` would, so that no tool pays for disk reads that another tool's run caused: the
+kernel of these VMs reclaims the cache of a tree left alone for a minute (the first audit
+after an idle minute read 3 MB from disk, the next one nothing). Its stdout
 and stderr go to OUT/<name>.<run>.{out,err}. Exit status 0 and 1
 count as success (1 is "findings" for overshare and Bandit); anything else stops the benchmark
 with the tool's stderr, since a run that failed early would look fast.
