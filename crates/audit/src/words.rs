@@ -9,9 +9,11 @@ use aho_corasick::AhoCorasick;
 use aho_corasick::packed;
 
 /// A set of literal, case-sensitive words.
-pub struct Words {
-    packed: Option<packed::Searcher>,
-    automaton: AhoCorasick,
+pub enum Words {
+    /// The vectorized searcher, where the CPU has what it needs.
+    Packed(packed::Searcher),
+    /// Anywhere else.
+    Automaton(AhoCorasick),
 }
 
 /// Where a word was found, and which.
@@ -24,43 +26,49 @@ pub struct Found {
 
 impl Words {
     pub fn new(words: &[&str]) -> Words {
-        Words {
-            packed: packed::Config::new()
-                .match_kind(packed::MatchKind::LeftmostFirst)
-                .builder()
-                .extend(words)
-                .build(),
-            automaton: AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-                .build(words)
-                .expect("plain words"),
+        let packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(words)
+            .build();
+        match packed {
+            Some(searcher) => Words::Packed(searcher),
+            None => Words::Automaton(automaton(words)),
         }
     }
 
     pub fn is_match(&self, text: impl AsRef<[u8]>) -> bool {
         let text = text.as_ref();
-        match &self.packed {
-            Some(searcher) => searcher.find(text).is_some(),
-            None => self.automaton.is_match(text),
+        match self {
+            Words::Packed(searcher) => searcher.find(text).is_some(),
+            Words::Automaton(automaton) => automaton.is_match(text),
         }
     }
 
     /// Every match, left to right, without overlaps.
     pub fn find_iter<'t>(&'t self, text: &'t [u8]) -> Box<dyn Iterator<Item = Found> + 't> {
         let found = |start, end, word| Found { start, end, word };
-        match &self.packed {
-            Some(searcher) => Box::new(
+        match self {
+            Words::Packed(searcher) => Box::new(
                 searcher
                     .find_iter(text)
                     .map(move |m| found(m.start(), m.end(), m.pattern().as_usize())),
             ),
-            None => Box::new(
-                self.automaton
+            Words::Automaton(automaton) => Box::new(
+                automaton
                     .find_iter(text)
                     .map(move |m| found(m.start(), m.end(), m.pattern().as_usize())),
             ),
         }
     }
+}
+
+/// The automaton both searchers must agree with (leftmost-first, like the packed one).
+fn automaton(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(words)
+        .expect("plain words")
 }
 
 #[cfg(test)]
@@ -77,14 +85,23 @@ mod tests {
             .find_iter(text.as_bytes())
             .map(|f| (f.start, f.end, f.word))
             .collect();
-        let by_automaton: Vec<(usize, usize, usize)> = words
-            .automaton
-            .find_iter(text)
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        let fallback = Words::Automaton(automaton(&list));
+        let by_automaton: Vec<(usize, usize, usize)> = fallback
+            .find_iter(text.as_bytes())
+            .map(|f| (f.start, f.end, f.word))
             .collect();
         assert_eq!(by_words, by_automaton);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            assert!(
+                matches!(words, Words::Packed(_)),
+                "Teddy is used where it can be"
+            );
+        }
         assert_eq!(by_words.len(), 6, "{by_words:?}");
-        assert!(words.is_match("request.META"));
-        assert!(!words.is_match("nothing here: value, header, environment"));
+        for searcher in [&words, &fallback] {
+            assert!(searcher.is_match("request.META"));
+            assert!(!searcher.is_match("nothing here: value, header, environment"));
+        }
     }
 }
